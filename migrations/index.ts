@@ -1,0 +1,4 @@
+import { CreateSyncState1764331200000 } from './1764331200000-CreateSyncState.js';
+
+/** Every migration in order. Landed migrations are never edited: add a new one. */
+export const MIGRATIONS = [CreateSyncState1764331200000];

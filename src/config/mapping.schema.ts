@@ -1,0 +1,168 @@
+import { validateCronExpression } from 'cron';
+import { z } from 'zod';
+import { parseDuration } from './duration.js';
+
+const nonEmpty = z.string().trim().min(1, 'must not be empty');
+
+const cron = nonEmpty.superRefine((value, ctx) => {
+  const result = validateCronExpression(value);
+  if (!result.valid) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `invalid cron expression "${value}": ${result.error?.message ?? 'unparseable'}`,
+    });
+  }
+});
+
+const duration = nonEmpty.transform((value, ctx) => {
+  const ms = parseDuration(value);
+  if (ms === undefined) {
+    ctx.addIssue({ code: 'custom', message: `expected a duration like 30s, 10m, 2h or 1d, got "${value}"` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const timeZone = nonEmpty.superRefine((value, ctx) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+  } catch {
+    ctx.addIssue({
+      code: 'custom',
+      message: `unknown time zone "${value}" (use an IANA name like UTC or Europe/Moscow)`,
+    });
+  }
+});
+
+/** Bitrix24 drops wrong-case field names silently, so they are rejected here instead. */
+const RESERVED_FIELDS = ['ID', 'ORIGINATOR_ID', 'ORIGIN_ID', 'CATEGORY_ID'];
+const fieldName = z
+  .string()
+  .regex(/^[A-Z][A-Z0-9_]*$/, 'Bitrix24 field names are upper case, like TITLE or UF_CRM_ERP_NUMBER')
+  .refine((name) => !RESERVED_FIELDS.includes(name), {
+    message:
+      'is set by the sync itself (ORIGINATOR_ID/ORIGIN_ID from target and key, CATEGORY_ID from target.categoryId)',
+  });
+
+export const FIELD_TYPES = ['string', 'money', 'date', 'datetime', 'boolean', 'integer'] as const;
+export const OWNERSHIPS = ['erp', 'fillEmpty', 'createOnly'] as const;
+export const DELETE_POLICIES = ['ignore', 'close', 'delete'] as const;
+
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+
+const fieldSchema = z
+  .strictObject({
+    column: nonEmpty.optional(),
+    template: nonEmpty.optional(),
+    value: scalar.optional(),
+    map: z.record(z.string(), scalar).optional(),
+    default: scalar.optional(),
+    type: z.enum(FIELD_TYPES).default('string'),
+    timezone: timeZone.optional(),
+    maxLength: z.number().int().positive().optional(),
+    truncate: z.boolean().default(true),
+    ownership: z.enum(OWNERSHIPS).default('erp'),
+  })
+  .superRefine((field, ctx) => {
+    const sources = [field.column, field.template, field.value].filter((source) => source !== undefined);
+    if (sources.length !== 1) {
+      ctx.addIssue({ code: 'custom', message: 'needs exactly one of column, template or value' });
+    }
+    if (field.map !== undefined && field.column === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['map'], message: 'a value map needs a column to read from' });
+    }
+    if (field.default !== undefined && field.map === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['default'], message: 'default applies to a value map only' });
+    }
+  });
+
+const keySchema = z
+  .union([nonEmpty, z.array(nonEmpty).min(1, 'needs at least one column')])
+  .transform((key) => (Array.isArray(key) ? key : [key]));
+
+const sourceSchema = z
+  .strictObject({
+    table: nonEmpty.optional(),
+    query: nonEmpty.optional(),
+    key: keySchema,
+    cursor: nonEmpty.optional(),
+    lookback: duration.default(0),
+    timezone: timeZone.default('UTC'),
+    pageSize: z.number().int().min(1).max(50_000).default(1000),
+  })
+  .superRefine((source, ctx) => {
+    if ((source.table === undefined) === (source.query === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'needs exactly one of table or query' });
+    }
+    if (new Set(source.key).size !== source.key.length) {
+      ctx.addIssue({ code: 'custom', path: ['key'], message: 'lists a column twice' });
+    }
+  });
+
+const deleteSchema = z
+  .strictObject({
+    policy: z.enum(DELETE_POLICIES).default('ignore'),
+    stage: nonEmpty.optional(),
+    maxPerRun: z.number().int().min(0).default(100),
+  })
+  .superRefine((policy, ctx) => {
+    if (policy.policy === 'close' && policy.stage === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['stage'], message: 'required when policy is close (e.g. LOSE)' });
+    }
+  });
+
+const retrySchema = z.strictObject({
+  maxAttempts: z.number().int().min(1).max(100).default(5),
+  backoff: duration.default(60_000),
+});
+
+export const mappingSchema = z.strictObject({
+  name: z
+    .string()
+    .regex(
+      /^[a-z0-9][a-z0-9_-]{0,62}$/i,
+      'letters, digits, - and _ only (max 63), starting with a letter or digit',
+    ),
+  enabled: z.boolean().default(true),
+  schedule: cron.optional(),
+  fullSweep: cron.optional(),
+  reconcile: cron.optional(),
+  source: sourceSchema,
+  target: z.strictObject({
+    originatorId: nonEmpty,
+    categoryId: z.number().int().min(0).default(0),
+  }),
+  fields: z
+    .record(fieldName, fieldSchema)
+    .refine((fields) => Object.keys(fields).length > 0, 'needs at least one field'),
+  delete: deleteSchema.default({ policy: 'ignore', maxPerRun: 100 }),
+  retry: retrySchema.default({ maxAttempts: 5, backoff: 60_000 }),
+});
+
+export const syncFileSchema = z
+  .strictObject({
+    mappings: z.array(mappingSchema),
+  })
+  .superRefine((file, ctx) => {
+    const seen = new Map<string, number>();
+    file.mappings.forEach((mapping, index) => {
+      const first = seen.get(mapping.name);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['mappings', index, 'name'],
+          message: `duplicate mapping name "${mapping.name}" (also mappings[${first}])`,
+        });
+      } else {
+        seen.set(mapping.name, index);
+      }
+    });
+  });
+
+export type MappingConfig = z.output<typeof mappingSchema>;
+export type FieldConfig = z.output<typeof fieldSchema>;
+export type SourceConfig = z.output<typeof sourceSchema>;
+export type DeleteConfig = z.output<typeof deleteSchema>;
+export type FieldType = (typeof FIELD_TYPES)[number];
+export type Ownership = (typeof OWNERSHIPS)[number];
+export type DeletePolicy = (typeof DELETE_POLICIES)[number];
