@@ -85,6 +85,7 @@ export class CreateSyncState1764331200000 implements MigrationInterface {
         payload         jsonb,
         payload_hash    text,
         synced_at       timestamptz,
+        seen_run_id     integer,
         removed         boolean NOT NULL DEFAULT false,
         failed_attempts integer NOT NULL DEFAULT 0,
         last_error      text,
