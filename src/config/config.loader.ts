@@ -29,12 +29,9 @@ export function loadConfig(env: EnvSource, options: LoadConfigOptions = {}): App
   }
   const raw = parsedEnv.success ? parsedEnv.data : undefined;
   const auth = raw ? resolveAuth(raw, problems) : undefined;
-  const syncConfigPath = resolve(options.cwd ?? process.cwd(), raw?.SYNC_CONFIG ?? DEFAULT_SYNC_CONFIG);
-  const mappings = readMappingFile(
-    syncConfigPath,
-    env.SYNC_CONFIG !== undefined && env.SYNC_CONFIG !== '',
-    problems,
-  );
+  const explicitPath = env.SYNC_CONFIG?.trim() || undefined;
+  const syncConfigPath = resolve(options.cwd ?? process.cwd(), explicitPath ?? DEFAULT_SYNC_CONFIG);
+  const mappings = readMappingFile(syncConfigPath, explicitPath !== undefined, problems);
   if (!raw || problems.length > 0) {
     throw new ConfigError(problems);
   }
@@ -153,6 +150,9 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown): string[] {
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((key) => `${formatPath([...issue.path, key])}: unknown key`);
   }
+  if (issue.code === 'invalid_key') {
+    return [`${formatPath(issue.path)}: ${issue.issues.map((nested) => nested.message).join('; ')}`];
+  }
   const missing =
     (issue.code === 'invalid_type' || issue.code === 'invalid_union') &&
     valueAt(data, issue.path) === undefined;
@@ -224,4 +224,9 @@ function deepFreeze<T>(value: T): T {
     Object.freeze(value);
   }
   return value;
+}
+
+/** The one place that reads the process environment. */
+export function loadConfigFromProcess(): AppConfig {
+  return loadConfig(process.env, { isTty: process.stdout.isTTY === true });
 }

@@ -1,0 +1,120 @@
+/**
+ * Per-method execution-time budget ("operating" limit, bitrix24-api.md §3.2): the portal sums each
+ * method's execution time over a 10-minute window and answers OPERATION_TIME_LIMIT once the sum is
+ * above the limit. Every response carries `time.operating` (the sum) and `time.operating_reset_at`
+ * (when the oldest minute leaves the window); we slow a method down before it gets there.
+ * Pure functions over an injected `now` (milliseconds, our clock).
+ */
+export interface OperatingPolicy {
+  /** Seconds of execution per method per window before the portal blocks it. @default 480 */
+  readonly limitSeconds: number;
+  /** Share of the limit above which calls of the method are spaced out. @default 0.8 */
+  readonly slowDownRatio: number;
+  /** Length of the portal's window in seconds. @default 600 */
+  readonly windowSeconds: number;
+  /** Extra wait after `operating_reset_at` before the method is used again. @default 1000 */
+  readonly resumeGraceMs: number;
+  /** Pause after OPERATION_TIME_LIMIT when no reset time was ever seen. @default 60000 */
+  readonly blockedFallbackMs: number;
+}
+
+export const DEFAULT_OPERATING_POLICY: OperatingPolicy = {
+  limitSeconds: 480,
+  slowDownRatio: 0.8,
+  windowSeconds: 600,
+  resumeGraceMs: 1000,
+  blockedFallbackMs: 60_000,
+};
+
+export interface MethodOperating {
+  /** Last `time.operating` seen for the method, seconds. */
+  readonly operatingSeconds: number;
+  /** Our-clock time of the last `operating_reset_at`; undefined when the portal gave none. */
+  readonly resetAtMs: number | undefined;
+  /** Latest positive growth of `operating` between two responses: what one more call may cost. */
+  readonly lastCostSeconds: number;
+  /** Set after OPERATION_TIME_LIMIT: no call before this time. */
+  readonly blockedUntilMs: number | undefined;
+}
+
+/** One `time` object of a response (or of a batch sub-result). Numbers may be int or float. */
+export interface OperatingSample {
+  readonly operating: number;
+  /** `operating_reset_at`, portal unix seconds. */
+  readonly resetAt: number | undefined;
+  /** The portal's clock when it answered (`time.finish`), unix seconds. */
+  readonly portalNow: number | undefined;
+}
+
+export function observeOperating(
+  previous: MethodOperating | undefined,
+  sample: OperatingSample,
+  receivedAtMs: number,
+): MethodOperating {
+  const growth = previous ? sample.operating - previous.operatingSeconds : sample.operating;
+  // Reset times are portal clock; only their distance from the portal's own "now" is trusted.
+  const resetAtMs =
+    sample.resetAt !== undefined && sample.portalNow !== undefined
+      ? receivedAtMs + (sample.resetAt - sample.portalNow) * 1000
+      : undefined;
+  return {
+    operatingSeconds: sample.operating,
+    resetAtMs,
+    lastCostSeconds: growth > 0 ? growth : (previous?.lastCostSeconds ?? 0),
+    blockedUntilMs: previous?.blockedUntilMs,
+  };
+}
+
+/** The portal answered OPERATION_TIME_LIMIT: pause the method until its window frees up. */
+export function markBlocked(
+  previous: MethodOperating | undefined,
+  nowMs: number,
+  policy: OperatingPolicy,
+): MethodOperating {
+  const reset = previous?.resetAtMs;
+  const until = reset !== undefined && reset > nowMs ? reset + policy.resumeGraceMs : nowMs + policy.blockedFallbackMs;
+  return {
+    operatingSeconds: Math.max(previous?.operatingSeconds ?? 0, policy.limitSeconds),
+    resetAtMs: reset,
+    lastCostSeconds: previous?.lastCostSeconds ?? 0,
+    blockedUntilMs: until,
+  };
+}
+
+/**
+ * How long the next call of a method should wait. Blocked → until the block ends. If one more call of
+ * the last seen cost would take the sum over the limit → until the window resets. Above the slow-down
+ * share → calls are spaced towards the pace the window can sustain (cost × window ÷ limit).
+ */
+export function operatingDelayMs(
+  state: MethodOperating | undefined,
+  lastSentAtMs: number | undefined,
+  nowMs: number,
+  policy: OperatingPolicy,
+): number {
+  if (!state) {
+    return 0;
+  }
+  if (state.blockedUntilMs !== undefined && state.blockedUntilMs > nowMs) {
+    return state.blockedUntilMs - nowMs;
+  }
+  const resetInMs = state.resetAtMs === undefined ? 0 : state.resetAtMs - nowMs;
+  if (resetInMs <= 0) {
+    return 0;
+  }
+  if (state.operatingSeconds + state.lastCostSeconds > policy.limitSeconds) {
+    return resetInMs + policy.resumeGraceMs;
+  }
+  const slowFrom = policy.limitSeconds * policy.slowDownRatio;
+  if (state.operatingSeconds <= slowFrom || lastSentAtMs === undefined) {
+    return 0;
+  }
+  const ramp = Math.min(1, (state.operatingSeconds - slowFrom) / (policy.limitSeconds - slowFrom));
+  const sustainableSpacingMs = ((state.lastCostSeconds * policy.windowSeconds) / policy.limitSeconds) * 1000;
+  return Math.max(0, Math.ceil(lastSentAtMs + sustainableSpacingMs * ramp - nowMs));
+}
+
+/** Seconds left before the portal would block the method (for metrics). */
+export function operatingHeadroomSeconds(state: MethodOperating | undefined, policy: OperatingPolicy): number {
+  return policy.limitSeconds - (state?.operatingSeconds ?? 0);
+}

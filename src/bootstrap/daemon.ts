@@ -1,0 +1,68 @@
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger as NestPinoLogger } from 'nestjs-pino';
+import pino, { type Logger } from 'pino';
+import { AppModule } from '../app.module.js';
+import type { AppConfig } from '../config/config.types.js';
+import { createLogStream, type LogSink } from '../logging/log-stream.js';
+import { SecretScrubber } from '../logging/secret-scrubber.js';
+import { openStateDatabase } from './embedded-state-database.js';
+
+export interface DaemonOptions {
+  /** Where log lines go. @default process.stdout */
+  readonly logSink?: LogSink;
+  /** Base folder of the embedded database. @default process.cwd() */
+  readonly cwd?: string;
+}
+
+export interface RunningDaemon {
+  readonly url: string;
+  readonly app: NestExpressApplication;
+  readonly logger: Logger;
+  close(): Promise<void>;
+}
+
+/** Opens the state database, boots the Nest app and starts serving HTTP. */
+export async function startDaemon(config: AppConfig, options: DaemonOptions = {}): Promise<RunningDaemon> {
+  const scrubber = SecretScrubber.fromConfig(config);
+  const logStream = createLogStream(config.log.format, scrubber, options.logSink ?? process.stdout);
+  const logger = pino({ level: config.log.level, base: { context: 'Daemon' } }, logStream);
+  const stateDatabase = await openStateDatabase(config, logger, options.cwd);
+  let app: NestExpressApplication;
+  try {
+    scrubber.addDatabasePassword(stateDatabase.url);
+    app = await NestFactory.create<NestExpressApplication>(
+      AppModule.forRoot({ config, stateDatabaseUrl: stateDatabase.url, scrubber, logStream }),
+      { bufferLogs: true },
+    );
+    app.useLogger(app.get(NestPinoLogger));
+    app.disable('x-powered-by');
+    await app.listen(config.http.port, '0.0.0.0');
+  } catch (error) {
+    await stateDatabase.stop();
+    throw error;
+  }
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.http.port;
+  const url = `http://127.0.0.1:${port}`;
+  logger.info(`Listening on ${url} (health: ${url}/health/ready)`);
+  reportMissingSettings(config, logger);
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    app,
+    logger,
+    close: () => (closing ??= app.close().finally(() => stateDatabase.stop())),
+  };
+}
+
+function reportMissingSettings(config: AppConfig, logger: Logger): void {
+  if (config.missingForSync.length === 0) {
+    return;
+  }
+  logger.warn(
+    `Not syncing yet — these settings are missing:\n${config.missingForSync.map((item) => `  - ${item}`).join('\n')}\n` +
+      'See README.md, "Configuration".',
+  );
+}

@@ -1,0 +1,72 @@
+import { parseArgs } from 'node:util';
+import { ConfigError } from '../config/config.error.js';
+import { EXIT_CONFIG, EXIT_FAILURE, EXIT_OK, type CliCommand, type CliOptions } from './cli-command.js';
+import { migrateCommand } from './migrate.command.js';
+import { startCommand } from './start.command.js';
+
+const COMMANDS: readonly CliCommand[] = [startCommand, migrateCommand];
+
+const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const;
+
+export function generalHelp(): string {
+  const width = Math.max(...COMMANDS.map((command) => command.name.length));
+  return [
+    'Usage: erp-bitrix24-sync [command] [options]',
+    '',
+    'Keeps Bitrix24 CRM deals in step with an ERP database.',
+    '',
+    'Commands:',
+    ...COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
+    '',
+    'Configuration comes from the environment and the mapping file (SYNC_CONFIG); see README.md.',
+    'Run `erp-bitrix24-sync <command> --help` for a command.',
+  ].join('\n');
+}
+
+function commandHelp(command: CliCommand): string {
+  const options = Object.entries(command.options as CliOptions)
+    .map(([name, option]) => `  --${name}${option.type === 'string' ? ' <value>' : ''}`)
+    .concat('  --help');
+  return [`Usage: ${command.usage}`, '', command.summary, '', 'Options:', ...options].join('\n');
+}
+
+/** Parses argv, runs one command, and turns every failure into a message and an exit code. */
+export async function runCli(argv: readonly string[]): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === '--help' || first === '-h' || first === 'help') {
+    process.stdout.write(`${generalHelp()}\n`);
+    return EXIT_OK;
+  }
+  const explicit = first !== undefined && !first.startsWith('-');
+  const command = explicit ? COMMANDS.find((candidate) => candidate.name === first) : startCommand;
+  if (!command) {
+    process.stderr.write(`Unknown command "${first}".\n\n${generalHelp()}\n`);
+    return EXIT_CONFIG;
+  }
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: explicit ? rest : [...argv],
+      options: { ...command.options, ...HELP_OPTION },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${commandHelp(command)}\n`);
+    return EXIT_CONFIG;
+  }
+  if (parsed.values.help) {
+    process.stdout.write(`${commandHelp(command)}\n`);
+    return EXIT_OK;
+  }
+  try {
+    return await command.run(parsed.values as Record<string, string | boolean | undefined>, parsed.positionals);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      return EXIT_CONFIG;
+    }
+    process.stderr.write(`erp-bitrix24-sync ${command.name} failed: ${(error as Error).message ?? String(error)}\n`);
+    return EXIT_FAILURE;
+  }
+}

@@ -1,0 +1,185 @@
+import type { DealFieldDef, DealFieldMap, StoredDeal, StoredValue } from './deal-fields.js';
+import { isPhpArray, phpEntries, phpFloatval, phpIntval, phpStrval } from './php-query.js';
+import { parsePortalDate, parsePortalInstant, type PortalOffset } from './portal-time.js';
+
+/**
+ * `crm.deal.list` filter and order (bitrix24-api.md §5.8): operator prefixes, unknown keys silently
+ * removed, LIKE degraded to '=' on status/company/contact fields, ISO dates accepted. String
+ * comparisons are case-insensitive like the cloud's MySQL collation.
+ */
+export type FilterOperator = '=' | '!' | '!=' | '>' | '>=' | '<' | '<=' | '@' | '!@' | '%' | '!%' | '=%' | '%=';
+
+export interface FilterCondition {
+  field: DealFieldDef;
+  op: FilterOperator;
+  value: unknown;
+}
+
+const PREFIX = /^(>=|<=|!@|!=|!%|=%|%=|>|<|@|%|=|!)?(.*)$/s;
+const NO_LIKE_TYPES = new Set(['crm_status', 'crm_company', 'crm_contact']);
+
+export function parseDealFilter(filter: unknown, fields: DealFieldMap): FilterCondition[] {
+  const conditions: FilterCondition[] = [];
+  for (const [key, value] of phpEntries(filter)) {
+    const match = PREFIX.exec(key);
+    const field = fields.get(match?.[2] ?? '');
+    if (!match || field === undefined || field.writeOnly) {
+      continue;
+    }
+    let op = (match[1] ?? '=') as FilterOperator;
+    if (NO_LIKE_TYPES.has(field.type) && (op === '%' || op === '=%' || op === '%=')) {
+      op = '=';
+    }
+    conditions.push({ field, op, value });
+  }
+  return conditions;
+}
+
+export function matchesFilter(deal: StoredDeal, conditions: readonly FilterCondition[], offset: PortalOffset): boolean {
+  return conditions.every((condition) => matchesCondition(deal[condition.field.name] ?? null, condition, offset));
+}
+
+function matchesCondition(stored: StoredValue, { field, op, value }: FilterCondition, offset: PortalOffset): boolean {
+  const values = isPhpArray(value) ? phpEntries(value).map(([, item]) => item) : [value];
+  switch (op) {
+    case '=':
+    case '@':
+      return values.some((item) => equals(stored, item, field, offset));
+    case '!':
+    case '!=':
+    case '!@':
+      return !values.some((item) => equals(stored, item, field, offset));
+    case '>':
+    case '>=':
+    case '<':
+    case '<=':
+      return compareOp(stored, values[0], field, offset, op);
+    case '%':
+      return like(stored, `%${phpStrval(values[0])}%`);
+    case '!%':
+      return !like(stored, `%${phpStrval(values[0])}%`);
+    case '=%':
+    case '%=':
+      return like(stored, phpStrval(values[0]));
+  }
+}
+
+function isEmptyFilterValue(value: unknown): boolean {
+  return value === null || value === '' || value === false || value === undefined;
+}
+
+function equals(stored: StoredValue, raw: unknown, field: DealFieldDef, offset: PortalOffset): boolean {
+  if (isEmptyFilterValue(raw)) {
+    return stored === null;
+  }
+  if (stored === null || Array.isArray(stored)) {
+    return false;
+  }
+  const probe = convert(raw, field, offset);
+  return probe !== undefined && compareValues(stored, probe) === 0;
+}
+
+function compareOp(
+  stored: StoredValue,
+  raw: unknown,
+  field: DealFieldDef,
+  offset: PortalOffset,
+  op: '>' | '>=' | '<' | '<=',
+): boolean {
+  const probe = convert(raw, field, offset);
+  if (stored === null || Array.isArray(stored) || probe === undefined) {
+    return false;
+  }
+  const order = compareValues(stored, probe);
+  return op === '>' ? order > 0 : op === '>=' ? order >= 0 : op === '<' ? order < 0 : order <= 0;
+}
+
+function convert(raw: unknown, field: DealFieldDef, offset: PortalOffset): string | number | undefined {
+  switch (field.type) {
+    case 'double':
+      return phpFloatval(raw);
+    case 'date':
+      return parsePortalDate(phpStrval(raw), offset);
+    case 'datetime':
+      return parsePortalInstant(phpStrval(raw), offset);
+    case 'integer':
+    case 'user':
+    case 'crm_category':
+    case 'crm_company':
+    case 'crm_contact':
+    case 'crm_lead':
+    case 'crm_quote':
+      return phpIntval(raw);
+    case 'string':
+    case 'char':
+    case 'crm_status':
+    case 'crm_currency':
+    case 'location':
+      return phpStrval(raw);
+  }
+}
+
+function compareValues(a: string | number, b: string | number): number {
+  if (typeof a === 'number' && typeof b === 'number') {
+    return a - b;
+  }
+  const left = String(a).toLowerCase();
+  const right = String(b).toLowerCase();
+  return left < right ? -1 : left > right ? 1 : 0;
+}
+
+function like(stored: StoredValue, pattern: string): boolean {
+  if (stored === null || Array.isArray(stored)) {
+    return false;
+  }
+  const source = pattern
+    .split('%')
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/_/g, '.'))
+    .join('.*');
+  return new RegExp(`^${source}$`, 'is').test(String(stored));
+}
+
+export interface OrderTerm {
+  field: DealFieldDef;
+  descending: boolean;
+}
+
+export function parseDealOrder(order: unknown, fields: DealFieldMap): OrderTerm[] {
+  const terms: OrderTerm[] = [];
+  for (const [name, direction] of phpEntries(order)) {
+    const field = fields.get(name.toUpperCase());
+    if (field !== undefined && !field.writeOnly) {
+      terms.push({ field, descending: phpStrval(direction).toUpperCase() === 'DESC' });
+    }
+  }
+  return terms;
+}
+
+/** Sorts by the terms, NULLs first ascending (MySQL), STAGE_ID by stage sort, then by ID. */
+export function compareDeals(
+  a: StoredDeal,
+  b: StoredDeal,
+  terms: readonly OrderTerm[],
+  stageSort: (statusId: string) => number,
+): number {
+  for (const { field, descending } of terms) {
+    const left = sortKey(a[field.name] ?? null, field, stageSort);
+    const right = sortKey(b[field.name] ?? null, field, stageSort);
+    const order = left === right ? 0 : left === null ? -1 : right === null ? 1 : compareValues(left, right);
+    if (order !== 0) {
+      return descending ? -order : order;
+    }
+  }
+  return Number(a.ID) - Number(b.ID);
+}
+
+function sortKey(
+  value: StoredValue,
+  field: DealFieldDef,
+  stageSort: (statusId: string) => number,
+): string | number | null {
+  if (value === null || Array.isArray(value)) {
+    return null;
+  }
+  return field.name === 'STAGE_ID' ? stageSort(String(value)) : value;
+}

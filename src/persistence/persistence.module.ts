@@ -1,0 +1,32 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { Secret } from '../config/secret.js';
+import { createDataSource } from './data-source.factory.js';
+import { runMigrations } from './migrate.js';
+import { SyncRunRepository } from './sync-run.repository.js';
+
+const REPOSITORIES = [SyncRunRepository];
+
+/** The state database: one data source, migrated under the advisory lock before anything else uses it. */
+@Global()
+@Module({})
+export class PersistenceModule {
+  static forRoot(stateDatabaseUrl: Secret): DynamicModule {
+    return {
+      module: PersistenceModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          useFactory: () => ({ type: 'postgres', retryAttempts: 3, retryDelay: 1000 }),
+          dataSourceFactory: async () => {
+            const dataSource = createDataSource(stateDatabaseUrl.reveal());
+            await dataSource.initialize();
+            await runMigrations(dataSource);
+            return dataSource;
+          },
+        }),
+      ],
+      providers: REPOSITORIES,
+      exports: REPOSITORIES,
+    };
+  }
+}

@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDaemon, type RunningDaemon } from '../../src/bootstrap/daemon.js';
+import { buildTestConfig } from '../support/config.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { LogCapture } from '../support/log-capture.js';
+
+const WEBHOOK_SECRET = 'whk9secret7value3x';
+const ADMIN_TOKEN = 'admin-token-0123456789-abcdef';
+const ERP_PASSWORD = 'erp-db-pass-4242';
+
+describe('the daemon', () => {
+  let database: TestDatabase;
+  let daemon: RunningDaemon;
+  const logs = new LogCapture();
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const config = buildTestConfig({
+      DATABASE_URL: database.url,
+      ERP_DATABASE_URL: `postgres://erp:${ERP_PASSWORD}@127.0.0.1:1/erp`,
+      BITRIX24_WEBHOOK_URL: `https://acme.bitrix24.com/rest/7/${WEBHOOK_SECRET}/`,
+      ADMIN_TOKEN,
+      PORT: '0',
+      LOG_LEVEL: 'trace',
+      LOG_FORMAT: 'json',
+    });
+    daemon = await startDaemon(config, { logSink: logs });
+  });
+
+  afterAll(async () => {
+    await daemon?.close();
+    await database?.drop();
+  });
+
+  it('answers liveness and readiness with the state database up', async () => {
+    const live = await fetch(`${daemon.url}/health/live`);
+    const ready = await fetch(`${daemon.url}/health/ready`);
+
+    expect(live.status).toBe(200);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ok', info: { stateDatabase: { status: 'up' } } });
+  });
+
+  it('logs requests and start-up without any configured secret', async () => {
+    await fetch(`${daemon.url}/nowhere?auth=${ADMIN_TOKEN}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    daemon.logger.info(`an error message that quotes ${ERP_PASSWORD} and ${WEBHOOK_SECRET} by mistake`);
+
+    expect(logs.text).toContain('/nowhere');
+    expect(logs.text).toContain('Listening on');
+    for (const secret of [WEBHOOK_SECRET, ADMIN_TOKEN, ERP_PASSWORD]) {
+      expect(logs.text).not.toContain(secret);
+    }
+  });
+});
+
+describe('the daemon without DATABASE_URL', () => {
+  it('starts an embedded PostgreSQL in the project folder, says so, and stops it', async () => {
+    const cwd = join(tmpdir(), `daemon-${randomUUID()}`);
+    mkdirSync(cwd);
+    const logs = new LogCapture();
+    const daemon = await startDaemon(buildTestConfig({ PORT: '0', LOG_LEVEL: 'info', LOG_FORMAT: 'json' }), {
+      logSink: logs,
+      cwd,
+    });
+    try {
+      const ready = await fetch(`${daemon.url}/health/ready`);
+
+      expect(ready.status).toBe(200);
+      expect(logs.text).toContain(`using the embedded PostgreSQL with its data in ${join(cwd, '.data', 'postgres')}`);
+      expect(logs.text).toContain('Not syncing yet');
+    } finally {
+      await daemon.close();
+    }
+    await expect(fetch(`${daemon.url}/health/live`)).rejects.toThrow();
+  });
+});
