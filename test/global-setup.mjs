@@ -32,7 +32,9 @@ async function assertReachable(url) {
   try {
     await client.connect();
   } catch (error) {
-    throw new Error(`TEST_DATABASE_URL is set but PostgreSQL does not answer: ${error.message}`);
+    throw new Error(`TEST_DATABASE_URL is set but PostgreSQL does not answer: ${error.message}`, {
+      cause: error,
+    });
   } finally {
     await client.end().catch(() => undefined);
   }

@@ -18,7 +18,11 @@ export interface StateDatabase {
 export const EMBEDDED_DATA_DIR = join('.data', 'postgres');
 
 /** DATABASE_URL when set; otherwise (outside the container image) an embedded PostgreSQL. */
-export async function openStateDatabase(config: AppConfig, logger: Logger, cwd = process.cwd()): Promise<StateDatabase> {
+export async function openStateDatabase(
+  config: AppConfig,
+  logger: Logger,
+  cwd = process.cwd(),
+): Promise<StateDatabase> {
   if (config.stateDatabaseUrl) {
     logger.info(`State database: ${describeDatabaseUrl(config.stateDatabaseUrl.reveal())}`);
     return { url: config.stateDatabaseUrl, stop: () => Promise.resolve() };

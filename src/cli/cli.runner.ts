@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/config.error.js';
-import { EXIT_CONFIG, EXIT_FAILURE, EXIT_OK, type CliCommand, type CliOptions } from './cli-command.js';
+import { EXIT_CONFIG, EXIT_FAILURE, EXIT_OK, type CliCommand } from './cli-command.js';
 import { migrateCommand } from './migrate.command.js';
 import { startCommand } from './start.command.js';
 
@@ -24,7 +24,7 @@ export function generalHelp(): string {
 }
 
 function commandHelp(command: CliCommand): string {
-  const options = Object.entries(command.options as CliOptions)
+  const options = Object.entries(command.options)
     .map(([name, option]) => `  --${name}${option.type === 'string' ? ' <value>' : ''}`)
     .concat('  --help');
   return [`Usage: ${command.usage}`, '', command.summary, '', 'Options:', ...options].join('\n');
@@ -60,13 +60,18 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     return EXIT_OK;
   }
   try {
-    return await command.run(parsed.values as Record<string, string | boolean | undefined>, parsed.positionals);
+    return await command.run(
+      parsed.values as Record<string, string | boolean | undefined>,
+      parsed.positionals,
+    );
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
       return EXIT_CONFIG;
     }
-    process.stderr.write(`erp-bitrix24-sync ${command.name} failed: ${(error as Error).message ?? String(error)}\n`);
+    process.stderr.write(
+      `erp-bitrix24-sync ${command.name} failed: ${(error as Error).message ?? String(error)}\n`,
+    );
     return EXIT_FAILURE;
   }
 }

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from './config.error.js';
-import type { AppConfig, Bitrix24AuthConfig, RateLimitConfig } from './config.types.js';
+import type { AppConfig, Bitrix24AuthConfig } from './config.types.js';
 import { envSchema, erpDialectOf, splitWebhookUrl, type RawEnv } from './env.schema.js';
 import { syncFileSchema, type MappingConfig } from './mapping.schema.js';
 import { Secret } from './secret.js';
@@ -58,7 +58,7 @@ export function loadConfig(env: EnvSource, options: LoadConfigOptions = {}): App
     erpDatabase: raw.ERP_DATABASE_URL
       ? { url: new Secret(raw.ERP_DATABASE_URL), dialect: erpDialectOf(raw.ERP_DATABASE_URL) }
       : undefined,
-    bitrix24: { auth, rateLimit: raw.BITRIX24_RATE_LIMIT as RateLimitConfig },
+    bitrix24: { auth, rateLimit: raw.BITRIX24_RATE_LIMIT },
     encryptionKey: secretOrUndefined(raw.ENCRYPTION_KEY),
     adminToken: secretOrUndefined(raw.ADMIN_TOKEN),
     syncConfigPath,

@@ -7,7 +7,11 @@ export interface LogSink {
 }
 
 /** Where pino writes: every line scrubbed of secrets, then JSON as is, or pretty-printed for a terminal. */
-export function createLogStream(format: 'json' | 'pretty', scrubber: SecretScrubber, sink: LogSink): DestinationStream {
+export function createLogStream(
+  format: 'json' | 'pretty',
+  scrubber: SecretScrubber,
+  sink: LogSink,
+): DestinationStream {
   const scrubbed: DestinationStream = { write: (line: string) => sink.write(scrubber.scrub(line)) };
   if (format === 'json') {
     return scrubbed;

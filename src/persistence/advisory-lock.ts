@@ -76,10 +76,10 @@ export async function withAdvisoryLock<T>(
 
 /** Whether any session in the cluster holds the lock (used to tell a live run from one left by a dead process). */
 export async function isAdvisoryLockHeld(dataSource: DataSource, name: string): Promise<boolean> {
-  const [row] = (await dataSource.query(
+  const [row] = await dataSource.query<Array<{ holders: number }>>(
     `SELECT count(*)::int AS holders FROM pg_locks
       WHERE locktype = 'advisory' AND granted AND classid = $1::int::oid AND objid = hashtext($2)::oid AND objsubid = 2`,
     [LOCK_NAMESPACE, name],
-  )) as Array<{ holders: number }>;
+  );
   return row.holders > 0;
 }

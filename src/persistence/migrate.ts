@@ -22,8 +22,6 @@ async function executedCount(dataSource: DataSource): Promise<number> {
   const table = dataSource.options.migrationsTableName ?? 'migrations';
   const schema = (dataSource.options as { schema?: string }).schema;
   const qualified = schema ? `"${schema}"."${table}"` : `"${table}"`;
-  const [row] = (await dataSource.query(`SELECT count(*)::int AS n FROM ${qualified}`)) as Array<{
-    n: number;
-  }>;
+  const [row] = await dataSource.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM ${qualified}`);
   return row.n;
 }

@@ -14,7 +14,10 @@ describe('the erp-bitrix24-sync CLI', () => {
   });
 
   it.each([
-    [{ BITRIX24_RATE_LIMIT: 'fast' }, 'BITRIX24_RATE_LIMIT: expected "<drain>/<capacity>" like 2/50, got "fast"'],
+    [
+      { BITRIX24_RATE_LIMIT: 'fast' },
+      'BITRIX24_RATE_LIMIT: expected "<drain>/<capacity>" like 2/50, got "fast"',
+    ],
     [{ ERP_DATABASE_URL: 'oracle://erp@db/orcl' }, 'ERP_DATABASE_URL: unsupported database "oracle"'],
     [{ SYNC_CONFIG: '/nonexistent/sync.config.yaml' }, 'SYNC_CONFIG: cannot read mapping file'],
   ])('refuses to start on bad configuration %j, naming the culprit', async (env, expected) => {

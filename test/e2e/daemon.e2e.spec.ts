@@ -46,7 +46,9 @@ describe('the daemon', () => {
   });
 
   it('logs requests and start-up without any configured secret', async () => {
-    await fetch(`${daemon.url}/nowhere?auth=${ADMIN_TOKEN}`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    await fetch(`${daemon.url}/nowhere?auth=${ADMIN_TOKEN}`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
     daemon.logger.info(`an error message that quotes ${ERP_PASSWORD} and ${WEBHOOK_SECRET} by mistake`);
 
     expect(logs.text).toContain('/nowhere');
@@ -70,7 +72,9 @@ describe('the daemon without DATABASE_URL', () => {
       const ready = await fetch(`${daemon.url}/health/ready`);
 
       expect(ready.status).toBe(200);
-      expect(logs.text).toContain(`using the embedded PostgreSQL with its data in ${join(cwd, '.data', 'postgres')}`);
+      expect(logs.text).toContain(
+        `using the embedded PostgreSQL with its data in ${join(cwd, '.data', 'postgres')}`,
+      );
       expect(logs.text).toContain('Not syncing yet');
     } finally {
       await daemon.close();

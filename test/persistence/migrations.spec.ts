@@ -6,9 +6,9 @@ import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
 const tablesOf = async (dataSource: DataSource): Promise<string[]> =>
   (
-    (await dataSource.query(
+    await dataSource.query<Array<{ table_name: string }>>(
       `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name`,
-    )) as Array<{ table_name: string }>
+    )
   ).map((row) => row.table_name);
 
 describe('migrations', () => {

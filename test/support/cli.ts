@@ -11,7 +11,11 @@ export interface CliResult {
 }
 
 /** Runs the built CLI (npm test builds first) as a user would, with exactly the env given. */
-export function runCliProcess(args: string[], env: Record<string, string> = {}, timeoutMs = 30_000): Promise<CliResult> {
+export function runCliProcess(
+  args: string[],
+  env: Record<string, string> = {},
+  timeoutMs = 30_000,
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd: ROOT,

@@ -5,7 +5,10 @@ import type { AppConfig } from '../../src/config/config.types.js';
 import { loadConfig } from '../../src/config/config.loader.js';
 
 /** Builds the config from an explicit env (never process.env) and, optionally, a mapping file's YAML text. */
-export function buildTestConfig(env: Record<string, string | undefined> = {}, mappingYaml?: string): AppConfig {
+export function buildTestConfig(
+  env: Record<string, string | undefined> = {},
+  mappingYaml?: string,
+): AppConfig {
   const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
   let syncConfig = env.SYNC_CONFIG;
   if (mappingYaml !== undefined) {

@@ -1,0 +1,34 @@
+import { describe, expect, it } from '@jest/globals';
+import { Secret } from '../config/secret.js';
+import { SecretScrubber } from './secret-scrubber.js';
+
+describe(SecretScrubber.name, () => {
+  it.each([
+    ['a raw value', 'token=abc123def', 'token=[redacted]'],
+    ['every occurrence', 'abc123def/abc123def', '[redacted]/[redacted]'],
+    ['a URL-encoded value', 'x=p%40ss%2Fword', 'x=[redacted]'],
+    ['nothing else', 'plain text', 'plain text'],
+  ])('replaces %s', (_case, input, expected) => {
+    const scrubber = new SecretScrubber();
+    scrubber.add('abc123def');
+    scrubber.add(new Secret('p@ss/word'));
+
+    expect(scrubber.scrub(input)).toBe(expected);
+  });
+
+  it('ignores values too short to replace safely', () => {
+    const scrubber = new SecretScrubber();
+    scrubber.add('ab');
+
+    expect(scrubber.scrub('about')).toBe('about');
+  });
+
+  it('learns database passwords from connection URLs, decoded and encoded', () => {
+    const scrubber = new SecretScrubber();
+    scrubber.addDatabasePassword(new Secret('postgres://sync:s%40fe-pass@db/state'));
+
+    expect(scrubber.scrub('auth failed for s@fe-pass and s%40fe-pass')).toBe(
+      'auth failed for [redacted] and [redacted]',
+    );
+  });
+});
