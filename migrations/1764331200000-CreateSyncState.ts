@@ -54,7 +54,8 @@ export class CreateSyncState1764331200000 implements MigrationInterface {
         action          operation_action NOT NULL,
         status          operation_status NOT NULL DEFAULT 'pending',
         deal_id         integer,
-        payload         jsonb NOT NULL,
+        fields          jsonb NOT NULL,
+        payload         jsonb,
         payload_hash    text,
         changes         jsonb NOT NULL,
         cursor          jsonb,
@@ -76,6 +77,10 @@ export class CreateSyncState1764331200000 implements MigrationInterface {
       `CREATE INDEX ix_sync_operation_open ON sync_operation (mapping, status) WHERE status IN ('pending', 'in_flight', 'failed')`,
     );
     await db.query(`CREATE INDEX ix_sync_operation_created ON sync_operation (created_at)`);
+    // At most one open operation per ERP key: a resumed create can never race a newly planned one.
+    await db.query(
+      `CREATE UNIQUE INDEX ux_sync_operation_open_key ON sync_operation (mapping, erp_key) WHERE status IN ('pending', 'in_flight')`,
+    );
 
     await db.query(`
       CREATE TABLE deal_link (

@@ -3,9 +3,19 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import type { Secret } from '../config/secret.js';
 import { createDataSource } from './data-source.factory.js';
 import { runMigrations } from './migrate.js';
+import { DealLinkRepository } from './deal-link.repository.js';
+import { SyncCursorRepository } from './sync-cursor.repository.js';
+import { SyncOperationRepository } from './sync-operation.repository.js';
+import { SyncOutcomeRepository } from './sync-outcome.repository.js';
 import { SyncRunRepository } from './sync-run.repository.js';
 
-const REPOSITORIES = [SyncRunRepository];
+const REPOSITORIES = [
+  SyncRunRepository,
+  SyncOperationRepository,
+  SyncOutcomeRepository,
+  DealLinkRepository,
+  SyncCursorRepository,
+];
 
 /** The state database: one data source, migrated under the advisory lock before anything else uses it. */
 @Global()

@@ -29,6 +29,10 @@ export interface FieldChange {
   where: `status IN ('pending', 'in_flight', 'failed')`,
 })
 @Index('ix_sync_operation_created', ['createdAt'])
+@Index('ux_sync_operation_open_key', ['mapping', 'erpKey'], {
+  unique: true,
+  where: `status IN ('pending', 'in_flight')`,
+})
 export class SyncOperation {
   @PrimaryGeneratedColumn({ type: 'bigint', primaryKeyConstraintName: 'pk_sync_operation' })
   id!: string;
@@ -60,9 +64,13 @@ export class SyncOperation {
   @Column({ name: 'deal_id', type: 'integer', nullable: true })
   dealId!: number | null;
 
-  /** The fields to send (for a create: the whole mapped payload). */
+  /** Exactly the fields sent to Bitrix24 (a create: the whole payload; an update: the changed fields). */
   @Column({ type: 'jsonb' })
-  payload!: Record<string, unknown>;
+  fields!: Record<string, unknown>;
+
+  /** The full mapped payload; becomes the link's payload once confirmed (null for deletes). */
+  @Column({ type: 'jsonb', nullable: true })
+  payload!: Record<string, unknown> | null;
 
   /** Hash of the full mapped payload; becomes the link's hash once confirmed. */
   @Column({ name: 'payload_hash', type: 'text', nullable: true })

@@ -1,0 +1,105 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { In, IsNull, LessThanOrEqual, MoreThan, Not, type DataSource, type Repository } from 'typeorm';
+import { DealLink } from './entities/deal-link.entity.js';
+
+@Injectable()
+export class DealLinkRepository {
+  private readonly links: Repository<DealLink>;
+
+  constructor(@InjectDataSource() dataSource: DataSource) {
+    this.links = dataSource.getRepository(DealLink);
+  }
+
+  async findByKeys(mapping: string, erpKeys: readonly string[]): Promise<Map<string, DealLink>> {
+    if (erpKeys.length === 0) {
+      return new Map();
+    }
+    const links = await this.links.findBy({ mapping, erpKey: In([...erpKeys]) });
+    return new Map(links.map((link) => [link.erpKey, link]));
+  }
+
+  async findOne(mapping: string, erpKey: string): Promise<DealLink | null> {
+    return this.links.findOneBy({ mapping, erpKey });
+  }
+
+  /** Whether any deal was ever confirmed for the mapping (false on a first sync, or after the state was lost). */
+  async hasConfirmedDeals(mapping: string): Promise<boolean> {
+    return this.links.existsBy({ mapping, dealId: Not(IsNull()) });
+  }
+
+  /** Keys of failed rows whose retry time has come (parked ones wait for an operator). */
+  async keysDueForRetry(mapping: string, now: Date, limit: number): Promise<string[]> {
+    const links = await this.links.find({
+      select: { erpKey: true },
+      where: { mapping, failedAttempts: MoreThan(0), parked: false, retryAt: LessThanOrEqual(now) },
+      order: { retryAt: 'ASC' },
+      take: limit,
+    });
+    return links.map((link) => link.erpKey);
+  }
+
+  /** A full sweep marks every key it reads; links it did not mark afterwards are the ERP's deletes. */
+  async markSeen(mapping: string, erpKeys: readonly string[], runId: number): Promise<void> {
+    if (erpKeys.length === 0) {
+      return;
+    }
+    await this.links.update({ mapping, erpKey: In([...erpKeys]) }, { seenRunId: runId });
+  }
+
+  /** Live links (a deal exists, not yet removed) that the sweep `runId` did not see, in key order. */
+  async findUnseen(
+    mapping: string,
+    runId: number,
+    afterKey: string | null,
+    limit: number,
+  ): Promise<DealLink[]> {
+    const query = this.links
+      .createQueryBuilder('link')
+      .where('link.mapping = :mapping', { mapping })
+      .andWhere('link.deal_id IS NOT NULL AND NOT link.removed')
+      .andWhere('link.seen_run_id IS DISTINCT FROM :runId', { runId })
+      .orderBy('link.erp_key', 'ASC')
+      .limit(limit);
+    if (afterKey !== null) {
+      query.andWhere('link.erp_key > :afterKey', { afterKey });
+    }
+    return query.getMany();
+  }
+
+  async countUnseen(mapping: string, runId: number): Promise<number> {
+    return this.links
+      .createQueryBuilder('link')
+      .where('link.mapping = :mapping AND link.deal_id IS NOT NULL AND NOT link.removed', { mapping })
+      .andWhere('link.seen_run_id IS DISTINCT FROM :runId', { runId })
+      .getCount();
+  }
+
+  async findByDealIds(mapping: string, dealIds: readonly number[]): Promise<Map<number, DealLink>> {
+    if (dealIds.length === 0) {
+      return new Map();
+    }
+    const links = await this.links.findBy({ mapping, dealId: In([...dealIds]) });
+    return new Map(links.map((link) => [link.dealId as number, link]));
+  }
+
+  /** Un-parks keys and makes them due now: an operator's retry. */
+  async releaseForRetry(mapping: string, erpKeys: readonly string[], now: Date): Promise<void> {
+    if (erpKeys.length === 0) {
+      return;
+    }
+    await this.links.update(
+      { mapping, erpKey: In([...erpKeys]), failedAttempts: MoreThan(0) },
+      { parked: false, failedAttempts: 1, retryAt: now, updatedAt: now },
+    );
+  }
+
+  /** Every live link in deal-id order, page by page (reconcile walks the portal in the same order). */
+  async findLiveAfterDeal(mapping: string, afterDealId: number, limit: number): Promise<DealLink[]> {
+    return this.links.find({
+      where: { mapping, dealId: MoreThan(afterDealId), removed: false },
+      order: { dealId: 'ASC' },
+      take: limit,
+    });
+  }
+}

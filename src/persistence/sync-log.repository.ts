@@ -1,0 +1,224 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import {
+  In,
+  LessThan,
+  MoreThan,
+  MoreThanOrEqual,
+  And,
+  type DataSource,
+  type FindOperator,
+  type FindOptionsWhere,
+  type Repository,
+} from 'typeorm';
+import { DealLink } from './entities/deal-link.entity.js';
+import { OperationAction, OperationStatus, SyncOperation } from './entities/sync-operation.entity.js';
+import { RunMode, RunStatus, RunTrigger, SyncRun } from './entities/sync-run.entity.js';
+
+export interface RunFilter {
+  readonly mapping?: string;
+  readonly statuses?: readonly RunStatus[];
+  readonly triggers?: readonly RunTrigger[];
+  /** Runs created at or after this time. */
+  readonly from?: Date;
+  /** Runs created before this time. */
+  readonly to?: Date;
+}
+
+export interface OperationFilter {
+  readonly statuses?: readonly OperationStatus[];
+  readonly actions?: readonly OperationAction[];
+  readonly erpKey?: string;
+}
+
+/** Keyset page: rows after `afterId` in the listing's order; `limit + 1` rows are read to know whether more exist. */
+export interface PageRequest<TId> {
+  readonly afterId?: TId;
+  readonly limit: number;
+}
+
+export interface Page<T> {
+  readonly items: T[];
+  readonly hasMore: boolean;
+}
+
+/** Rows of one mapping whose latest operation has not succeeded, by that operation's status. */
+export interface UnsyncedRows {
+  readonly mapping: string;
+  readonly status: OperationStatus;
+  readonly rows: number;
+  readonly oldestCreatedAt: Date;
+}
+
+export const TERMINAL_RUN_STATUSES: readonly RunStatus[] = [
+  RunStatus.Succeeded,
+  RunStatus.PartiallyFailed,
+  RunStatus.Failed,
+  RunStatus.Cancelled,
+];
+
+/** The sync log as operators read it: runs, their operations, one record's history, and retention. */
+@Injectable()
+export class SyncLogRepository {
+  private readonly runs: Repository<SyncRun>;
+  private readonly operations: Repository<SyncOperation>;
+  private readonly links: Repository<DealLink>;
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    this.runs = dataSource.getRepository(SyncRun);
+    this.operations = dataSource.getRepository(SyncOperation);
+    this.links = dataSource.getRepository(DealLink);
+  }
+
+  /** Newest first. */
+  async listRuns(filter: RunFilter, page: PageRequest<number>): Promise<Page<SyncRun>> {
+    const where = definedOnly<FindOptionsWhere<SyncRun>>({
+      mapping: filter.mapping,
+      status: oneOf(filter.statuses),
+      trigger: oneOf(filter.triggers),
+      createdAt: within(filter.from, filter.to),
+      id: page.afterId === undefined ? undefined : LessThan(page.afterId),
+    });
+    const rows = await this.runs.find({ where, order: { id: 'DESC' }, take: page.limit + 1 });
+    return toPage(rows, page.limit);
+  }
+
+  async findRun(id: number): Promise<SyncRun | null> {
+    return this.runs.findOneBy({ id });
+  }
+
+  async countRunOperationsByStatus(runId: number): Promise<Record<OperationStatus, number>> {
+    const rows: { status: OperationStatus; count: number }[] = await this.dataSource.query(
+      `SELECT status, count(*)::int AS count FROM sync_operation WHERE run_id = $1 GROUP BY status`,
+      [runId],
+    );
+    const counts = Object.fromEntries(Object.values(OperationStatus).map((status) => [status, 0]));
+    for (const row of rows) {
+      counts[row.status] = row.count;
+    }
+    return counts as Record<OperationStatus, number>;
+  }
+
+  /** In the order they were planned. */
+  async listRunOperations(
+    runId: number,
+    filter: OperationFilter,
+    page: PageRequest<string>,
+  ): Promise<Page<SyncOperation>> {
+    const where = definedOnly<FindOptionsWhere<SyncOperation>>({
+      runId,
+      status: oneOf(filter.statuses),
+      action: oneOf(filter.actions),
+      erpKey: filter.erpKey,
+      id: page.afterId === undefined ? undefined : MoreThan(page.afterId),
+    });
+    const rows = await this.operations.find({ where, order: { id: 'ASC' }, take: page.limit + 1 });
+    return toPage(rows, page.limit);
+  }
+
+  async findLink(mapping: string, erpKey: string): Promise<DealLink | null> {
+    return this.links.findOneBy({ mapping, erpKey });
+  }
+
+  /** Every operation that touched one ERP row, newest first. */
+  async listRecordOperations(mapping: string, erpKey: string, limit: number): Promise<Page<SyncOperation>> {
+    const rows = await this.operations.find({
+      where: { mapping, erpKey },
+      order: { createdAt: 'DESC', id: 'DESC' },
+      take: limit + 1,
+    });
+    return toPage(rows, limit);
+  }
+
+  /** The newest run of each mapping that has one. */
+  async findLatestRuns(mappings: readonly string[]): Promise<Map<string, SyncRun>> {
+    if (mappings.length === 0) {
+      return new Map();
+    }
+    const ids: { id: number }[] = await this.dataSource.query(
+      `SELECT DISTINCT ON (mapping) id FROM sync_run WHERE mapping = ANY($1) ORDER BY mapping, id DESC`,
+      [mappings],
+    );
+    const runs = await this.runs.findBy({ id: In(ids.map((row) => row.id)) });
+    return new Map(runs.map((run) => [run.mapping, run]));
+  }
+
+  /** Whether any run, operation or link mentions the mapping (it may have left the mapping file). */
+  async hasHistory(mapping: string): Promise<boolean> {
+    const rows: { found: boolean }[] = await this.dataSource.query(
+      `SELECT EXISTS (SELECT 1 FROM sync_run WHERE mapping = $1)
+           OR EXISTS (SELECT 1 FROM deal_link WHERE mapping = $1) AS found`,
+      [mapping],
+    );
+    return rows[0]?.found === true;
+  }
+
+  /**
+   * Rows waiting to be synced: a row counts once, under the status of its latest operation, when that
+   * operation is pending, in flight, failed or parked (older failed operations of a row that later
+   * succeeded are history, not backlog).
+   */
+  async countUnsyncedRows(): Promise<UnsyncedRows[]> {
+    const rows: { mapping: string; status: OperationStatus; rows: number; oldest: Date }[] =
+      await this.dataSource.query(
+        `SELECT o.mapping, o.status, count(*)::int AS rows, min(o.created_at) AS oldest
+           FROM sync_operation o
+          WHERE o.status IN ('pending', 'in_flight', 'failed', 'parked')
+            AND NOT EXISTS (
+                  SELECT 1 FROM sync_operation later
+                   WHERE later.mapping = o.mapping AND later.erp_key = o.erp_key
+                     AND later.created_at >= o.created_at AND later.id > o.id)
+          GROUP BY o.mapping, o.status`,
+      );
+    return rows.map((row) => ({
+      mapping: row.mapping,
+      status: row.status,
+      rows: row.rows,
+      oldestCreatedAt: new Date(row.oldest),
+    }));
+  }
+
+  /**
+   * Deletes up to `chunkSize` operations created before `cutoff`, oldest first, and says how many went.
+   * Only finished operations of finished runs go: a pending or in-flight operation is the outbox that a
+   * restart resumes, whatever its age.
+   */
+  async pruneOperationsChunk(cutoff: Date, chunkSize: number): Promise<number> {
+    const [, deleted]: [unknown, number] = await this.dataSource.query(
+      `DELETE FROM sync_operation WHERE id IN (
+         SELECT o.id FROM sync_operation o JOIN sync_run r ON r.id = o.run_id
+          WHERE o.created_at < $1
+            AND o.status IN ('succeeded', 'failed', 'parked')
+            AND r.status = ANY($2::run_status[])
+          ORDER BY o.created_at, o.id
+          LIMIT $3)`,
+      [cutoff, TERMINAL_RUN_STATUSES, chunkSize],
+    );
+    return deleted;
+  }
+}
+
+function oneOf<T>(values: readonly T[] | undefined): FindOperator<T> | undefined {
+  return values === undefined || values.length === 0 ? undefined : In([...values]);
+}
+
+function within(from: Date | undefined, to: Date | undefined): FindOperator<Date> | undefined {
+  if (from !== undefined && to !== undefined) {
+    return And(MoreThanOrEqual(from), LessThan(to));
+  }
+  if (from !== undefined) {
+    return MoreThanOrEqual(from);
+  }
+  return to === undefined ? undefined : LessThan(to);
+}
+
+/** TypeORM 1 rejects `undefined` in a where object (invalidWhereValuesBehavior); an absent filter is left out. */
+function definedOnly<T extends object>(where: T): T {
+  return Object.fromEntries(Object.entries(where).filter(([, value]) => value !== undefined)) as T;
+}
+
+function toPage<T>(rows: T[], limit: number): Page<T> {
+  return { items: rows.slice(0, limit), hasMore: rows.length > limit };
+}
+
+export { OperationAction, OperationStatus, RunMode, RunStatus, RunTrigger };

@@ -1,0 +1,176 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { OperationAction, OperationStatus, type SyncOperation } from './entities/sync-operation.entity.js';
+
+export type OperationOutcome =
+  | { readonly kind: 'succeeded'; readonly operation: SyncOperation; readonly dealId: number }
+  | {
+      readonly kind: 'failed';
+      readonly operation: SyncOperation;
+      readonly code: string;
+      readonly message: string;
+    };
+
+/** A row that failed before anything could be sent (its values do not map, its key is NULL or repeated). */
+export interface RowFailure {
+  readonly runId: number;
+  readonly mapping: string;
+  /** Null when the row has no usable key: recorded, but no link can carry its retry. */
+  readonly erpKey: string | null;
+  readonly action: OperationAction;
+  readonly code: string;
+  readonly message: string;
+}
+
+export const NO_KEY = '(no key)';
+
+export interface RetryPolicy {
+  /** Failed attempts after which the row is parked for an operator. */
+  readonly maxAttempts: number;
+  /** First retry delay; doubles with each further failure. */
+  readonly backoffMs: number;
+}
+
+/** Marks a key's link as confirmed: deal, payload and hash as Bitrix24 now has them; failure state cleared. */
+const CONFIRM_LINK = `
+  INSERT INTO deal_link (mapping, erp_key, deal_id, payload, payload_hash, synced_at, removed, failed_attempts,
+                         last_error, retry_at, parked, updated_at)
+  VALUES ($1, $2, $3, $4, $5, $6, false, 0, NULL, NULL, false, $6)
+  ON CONFLICT (mapping, erp_key) DO UPDATE SET
+    deal_id = EXCLUDED.deal_id,
+    payload = COALESCE(EXCLUDED.payload, deal_link.payload),
+    payload_hash = COALESCE(EXCLUDED.payload_hash, deal_link.payload_hash),
+    synced_at = EXCLUDED.synced_at, removed = false, failed_attempts = 0, last_error = NULL,
+    retry_at = NULL, parked = false, updated_at = EXCLUDED.updated_at`;
+
+const REMOVE_LINK = `
+  UPDATE deal_link SET removed = true, synced_at = $3, failed_attempts = 0, last_error = NULL, retry_at = NULL,
+                       parked = false, updated_at = $3
+  WHERE mapping = $1 AND erp_key = $2`;
+
+/** Counts a failure on the key's link (creating it for a row never synced) and schedules its retry. */
+const FAIL_LINK = `
+  INSERT INTO deal_link (mapping, erp_key, failed_attempts, last_error, retry_at, parked, updated_at)
+  VALUES ($1, $2, 1, $3, $4::timestamptz + make_interval(secs => $5::double precision / 1000), 1 >= $6, $4)
+  ON CONFLICT (mapping, erp_key) DO UPDATE SET
+    failed_attempts = deal_link.failed_attempts + 1,
+    last_error = EXCLUDED.last_error,
+    retry_at = $4::timestamptz
+      + make_interval(secs => $5::double precision / 1000 * power(2, least(deal_link.failed_attempts, 16))),
+    parked = deal_link.failed_attempts + 1 >= $6,
+    updated_at = EXCLUDED.updated_at
+  RETURNING parked`;
+
+/**
+ * Confirms what Bitrix24 answered: each operation's status, its key's link and hash, in one transaction
+ * (DESIGN §3 invariant 2). Nothing here runs before Bitrix24 has answered.
+ */
+@Injectable()
+export class SyncOutcomeRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async record(outcomes: readonly OperationOutcome[], retry: RetryPolicy, now: Date): Promise<void> {
+    if (outcomes.length === 0) {
+      return;
+    }
+    await this.dataSource.transaction(async (manager) => {
+      for (const outcome of outcomes) {
+        if (outcome.kind === 'succeeded') {
+          await this.confirm(manager, outcome.operation, outcome.dealId, now);
+        } else {
+          await this.fail(manager, outcome.operation, outcome.code, outcome.message, retry, now);
+        }
+      }
+    });
+  }
+
+  async recordRowFailures(failures: readonly RowFailure[], retry: RetryPolicy, now: Date): Promise<void> {
+    if (failures.length === 0) {
+      return;
+    }
+    await this.dataSource.transaction(async (manager) => {
+      for (const failure of failures) {
+        const parked = failure.erpKey === null ? false : await this.failLink(manager, failure, retry, now);
+        await manager.query(
+          `INSERT INTO sync_operation (run_id, mapping, erp_key, action, status, fields, changes, error_code,
+                                       error_message, finished_at, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, $5, '{}', '{}', $6, $7, $8, $8, $8)`,
+          [
+            failure.runId,
+            failure.mapping,
+            failure.erpKey ?? NO_KEY,
+            failure.action,
+            parked ? OperationStatus.Parked : OperationStatus.Failed,
+            failure.code,
+            failure.message,
+            now,
+          ],
+        );
+      }
+    });
+  }
+
+  private async confirm(
+    manager: EntityManager,
+    operation: SyncOperation,
+    dealId: number,
+    now: Date,
+  ): Promise<void> {
+    await manager.query(
+      `UPDATE sync_operation SET status = $2, deal_id = $3, error_code = NULL, error_message = NULL,
+              finished_at = $4, updated_at = $4 WHERE id = $1`,
+      [operation.id, OperationStatus.Succeeded, dealId, now],
+    );
+    if (operation.action === OperationAction.Delete) {
+      await manager.query(REMOVE_LINK, [operation.mapping, operation.erpKey, now]);
+      return;
+    }
+    await manager.query(CONFIRM_LINK, [
+      operation.mapping,
+      operation.erpKey,
+      dealId,
+      operation.payload,
+      operation.payloadHash,
+      now,
+    ]);
+  }
+
+  private async fail(
+    manager: EntityManager,
+    operation: SyncOperation,
+    code: string,
+    message: string,
+    retry: RetryPolicy,
+    now: Date,
+  ): Promise<void> {
+    const parked = await this.failLink(manager, { ...operation, code, message }, retry, now);
+    await manager.query(
+      `UPDATE sync_operation SET status = $2, error_code = $3, error_message = $4, finished_at = $5, updated_at = $5
+        WHERE id = $1`,
+      [operation.id, parked ? OperationStatus.Parked : OperationStatus.Failed, code, message, now],
+    );
+  }
+
+  private async failLink(
+    manager: EntityManager,
+    failure: {
+      readonly mapping: string;
+      readonly erpKey: string | null;
+      readonly code: string;
+      readonly message: string;
+    },
+    retry: RetryPolicy,
+    now: Date,
+  ): Promise<boolean> {
+    const [link] = await manager.query<Array<{ parked: boolean }>>(FAIL_LINK, [
+      failure.mapping,
+      failure.erpKey,
+      `${failure.code}: ${failure.message}`,
+      now,
+      retry.backoffMs,
+      retry.maxAttempts,
+    ]);
+    return link.parked;
+  }
+}
