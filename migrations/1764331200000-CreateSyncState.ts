@@ -12,7 +12,7 @@ export class CreateSyncState1764331200000 implements MigrationInterface {
     );
     await db.query(`CREATE TYPE operation_action AS ENUM ('create', 'update', 'delete')`);
     await db.query(
-      `CREATE TYPE operation_status AS ENUM ('pending', 'in_flight', 'succeeded', 'failed', 'parked')`,
+      `CREATE TYPE operation_status AS ENUM ('planned', 'pending', 'in_flight', 'succeeded', 'failed', 'parked')`,
     );
 
     await db.query(`

@@ -39,10 +39,13 @@ export class SyncOperationRepository {
    * Writes operations to the outbox and returns how many were queued. A key that already has an open
    * operation is skipped (the unique index on open keys), so a key never has two creates in flight.
    */
-  async enqueue(operations: readonly NewOperation[]): Promise<number> {
+  async enqueue(
+    operations: readonly NewOperation[],
+    status: OperationStatus.Pending | OperationStatus.Planned = OperationStatus.Pending,
+  ): Promise<number> {
     let queued = 0;
     for (let start = 0; start < operations.length; start += INSERT_CHUNK) {
-      const rows = operations.slice(start, start + INSERT_CHUNK).map((operation) => this.toRow(operation));
+      const rows = operations.slice(start, start + INSERT_CHUNK).map((operation) => this.toRow(operation, status));
       const result = await this.operations
         .createQueryBuilder()
         .insert()
@@ -106,13 +109,13 @@ export class SyncOperationRepository {
     return [...new Set(rows.map((row) => row.erpKey))];
   }
 
-  private toRow(operation: NewOperation): Partial<SyncOperation> {
+  private toRow(operation: NewOperation, status: OperationStatus): Partial<SyncOperation> {
     return {
       runId: operation.runId,
       mapping: operation.mapping,
       erpKey: operation.erpKey,
       action: operation.action,
-      status: OperationStatus.Pending,
+      status,
       dealId: operation.dealId,
       fields: operation.fields,
       payload: operation.payload,

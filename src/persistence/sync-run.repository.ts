@@ -82,6 +82,10 @@ export class SyncRunRepository {
     return this.runs.findOne({ where: { mapping }, order: { id: 'DESC' } });
   }
 
+  async findNextQueued(mapping: string): Promise<SyncRun | null> {
+    return this.runs.findOne({ where: { mapping, status: RunStatus.Queued }, order: { id: 'ASC' } });
+  }
+
   async findUnfinished(): Promise<SyncRun[]> {
     return this.runs.find({
       where: { status: In([RunStatus.Queued, RunStatus.Running]) },

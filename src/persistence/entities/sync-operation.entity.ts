@@ -8,6 +8,8 @@ export enum OperationAction {
 }
 
 export enum OperationStatus {
+  /** A dry run's operation: what would be sent. Never applied. */
+  Planned = 'planned',
   Pending = 'pending',
   InFlight = 'in_flight',
   Succeeded = 'succeeded',
