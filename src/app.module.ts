@@ -1,4 +1,6 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, ValidationPipe, type DynamicModule, type Type } from '@nestjs/common';
+import { APP_PIPE } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
 import type { DestinationStream } from 'pino';
 import { AdminModule } from './admin/admin.module.js';
 import { ConfigModule } from './config/config.module.js';
@@ -6,7 +8,10 @@ import type { AppConfig } from './config/config.types.js';
 import type { Secret } from './config/secret.js';
 import { LoggingModule } from './logging/logging.module.js';
 import type { SecretScrubber } from './logging/secret-scrubber.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { PersistenceModule } from './persistence/persistence.module.js';
+import { SchedulerModule } from './scheduler/scheduler.module.js';
+import { SyncModule } from './sync/sync.module.js';
 
 export interface AppModuleOptions {
   readonly config: AppConfig;
@@ -14,18 +19,30 @@ export interface AppModuleOptions {
   readonly stateDatabaseUrl: Secret;
   readonly scrubber: SecretScrubber;
   readonly logStream: DestinationStream;
+  /** Replaces the engine (a module exporting SyncService), for specs of the admin API. @default SyncModule */
+  readonly syncModule?: Type | DynamicModule;
 }
 
 @Module({})
 export class AppModule {
   static forRoot(options: AppModuleOptions): DynamicModule {
+    const syncModule = options.syncModule ?? SyncModule;
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(options.config),
         LoggingModule.forRoot(options.config, options.scrubber, options.logStream),
         PersistenceModule.forRoot(options.stateDatabaseUrl),
-        AdminModule,
+        ScheduleModule.forRoot(),
+        MetricsModule,
+        SchedulerModule.forRoot(syncModule),
+        AdminModule.forRoot({ syncModule }),
+      ],
+      providers: [
+        {
+          provide: APP_PIPE,
+          useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
+        },
       ],
     };
   }

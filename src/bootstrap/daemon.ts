@@ -1,7 +1,9 @@
+import type { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger as NestPinoLogger } from 'nestjs-pino';
 import pino, { type Logger } from 'pino';
+import { setupOpenApi } from '../admin/openapi.js';
 import { AppModule } from '../app.module.js';
 import type { AppConfig } from '../config/config.types.js';
 import { createLogStream, type LogSink } from '../logging/log-stream.js';
@@ -13,6 +15,8 @@ export interface DaemonOptions {
   readonly logSink?: LogSink;
   /** Base folder of the embedded database. @default process.cwd() */
   readonly cwd?: string;
+  /** Provides SyncService to the admin commands; see AdminModuleOptions. */
+  readonly syncModule?: Type | DynamicModule;
 }
 
 export interface RunningDaemon {
@@ -32,11 +36,18 @@ export async function startDaemon(config: AppConfig, options: DaemonOptions = {}
   try {
     scrubber.addDatabasePassword(stateDatabase.url);
     app = await NestFactory.create<NestExpressApplication>(
-      AppModule.forRoot({ config, stateDatabaseUrl: stateDatabase.url, scrubber, logStream }),
+      AppModule.forRoot({
+        config,
+        stateDatabaseUrl: stateDatabase.url,
+        scrubber,
+        logStream,
+        syncModule: options.syncModule,
+      }),
       { bufferLogs: true },
     );
     app.useLogger(app.get(NestPinoLogger));
     app.disable('x-powered-by');
+    setupOpenApi(app);
     await app.listen(config.http.port, '0.0.0.0');
   } catch (error) {
     await stateDatabase.stop();
@@ -46,6 +57,7 @@ export async function startDaemon(config: AppConfig, options: DaemonOptions = {}
   const port = typeof address === 'object' && address ? address.port : config.http.port;
   const url = `http://127.0.0.1:${port}`;
   logger.info(`Listening on ${url} (health: ${url}/health/ready)`);
+  logger.info(`Admin: ${url}/admin${config.adminToken ? '' : ' (set ADMIN_TOKEN to use it)'}`);
   reportMissingSettings(config, logger);
 
   let closing: Promise<void> | undefined;

@@ -7,7 +7,11 @@ describe(progressFigures.name, () => {
   it.each([
     ['half way', snapshot, { fraction: 0.6, rate: 100, etaSeconds: 4 }],
     ['before any write', { ...snapshot, applied: 0 }, { fraction: 0, rate: null, etaSeconds: null }],
-    ['nothing planned', { ...snapshot, planned: 0, applied: 0 }, { fraction: 0, rate: null, etaSeconds: null }],
+    [
+      'nothing planned',
+      { ...snapshot, planned: 0, applied: 0 },
+      { fraction: 0, rate: null, etaSeconds: null },
+    ],
     ['done', { ...snapshot, applied: 1000 }, { fraction: 1, rate: 1000 / 6, etaSeconds: 0 }],
   ])('computes %s', (_case, input, expected) => {
     expect(progressFigures(input)).toEqual(expected);

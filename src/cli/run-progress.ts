@@ -18,7 +18,8 @@ export interface ProgressFigures {
 
 export function progressFigures(snapshot: ProgressSnapshot): ProgressFigures {
   const fraction = snapshot.planned === 0 ? 0 : Math.min(1, snapshot.applied / snapshot.planned);
-  const rate = snapshot.applied > 0 && snapshot.elapsedSeconds > 0 ? snapshot.applied / snapshot.elapsedSeconds : null;
+  const rate =
+    snapshot.applied > 0 && snapshot.elapsedSeconds > 0 ? snapshot.applied / snapshot.elapsedSeconds : null;
   const left = snapshot.planned - snapshot.applied;
   const etaSeconds = rate === null ? null : left <= 0 ? 0 : left / rate;
   return { fraction, rate, etaSeconds };

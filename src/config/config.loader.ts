@@ -65,6 +65,7 @@ export function loadConfig(env: EnvSource, options: LoadConfigOptions = {}): App
     mappings,
     http: { port: raw.PORT },
     log: { level: raw.LOG_LEVEL ?? 'info', format: raw.LOG_FORMAT ?? (options.isTty ? 'pretty' : 'json') },
+    retentionDays: raw.RETENTION_DAYS,
     runtime,
     demo,
     missingForSync,

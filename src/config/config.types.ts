@@ -59,6 +59,8 @@ export interface AppConfig {
   readonly mappings: readonly MappingConfig[];
   readonly http: { readonly port: number };
   readonly log: { readonly level: LogLevel; readonly format: 'json' | 'pretty' };
+  /** Days sync operations are kept in the sync log; run summaries stay. @default 30 */
+  readonly retentionDays: number;
   readonly runtime: 'local' | 'container';
   /** Demo mode: embedded state database, demo ERP schema and the emulator as the portal. */
   readonly demo: boolean;

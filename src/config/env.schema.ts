@@ -98,6 +98,15 @@ const port = optionalText.transform((value, ctx) => {
   return parsed;
 });
 
+const retentionDays = optionalText.transform((value, ctx) => {
+  const parsed = value === undefined ? 30 : Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1 || parsed > 3650) {
+    ctx.addIssue({ code: 'custom', message: `expected a whole number of days 1-3650, got "${value}"` });
+    return z.NEVER;
+  }
+  return parsed;
+});
+
 const oneOf = <T extends string>(values: readonly T[], fallback: T | undefined) =>
   optionalText.transform((value, ctx) => {
     const chosen = value ?? fallback;
@@ -137,6 +146,7 @@ export const envSchema = z.object({
   LOG_FORMAT: oneOf(['json', 'pretty'] as const, undefined),
   SYNC_RUNTIME: oneOf(['local', 'container'] as const, 'local'),
   DEMO: oneOf(['auto', 'on', 'off'] as const, undefined),
+  RETENTION_DAYS: retentionDays,
 });
 
 export type RawEnv = z.output<typeof envSchema>;

@@ -50,6 +50,22 @@ export const DELETE_POLICIES = ['ignore', 'close', 'delete'] as const;
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
+/** `{{column}}` in a template; column names as the source returns them (alias odd names in the query). */
+export const TEMPLATE_PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_$]*)\s*\}\}/g;
+
+/** Why a template is malformed (a stray `{{` or `}}`, a placeholder that is not a column name), if it is. */
+export function findTemplateProblem(template: string): string | undefined {
+  const rest = template.replace(TEMPLATE_PLACEHOLDER, '');
+  const at = [rest.indexOf('{{'), rest.indexOf('}}')].filter((index) => index >= 0);
+  if (at.length === 0) {
+    return undefined;
+  }
+  const near = rest.slice(Math.max(0, Math.min(...at) - 10), Math.min(...at) + 20);
+  return `malformed placeholder near "${near}": write {{column_name}} (letters, digits and _)`;
+}
+
+const DATE_TYPES: readonly string[] = ['date', 'datetime'];
+
 const fieldSchema = z
   .strictObject({
     column: nonEmpty.optional(),
@@ -73,6 +89,27 @@ const fieldSchema = z
     }
     if (field.default !== undefined && field.map === undefined) {
       ctx.addIssue({ code: 'custom', path: ['default'], message: 'default applies to a value map only' });
+    }
+    if (field.map !== undefined && Object.keys(field.map).length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['map'], message: 'needs at least one entry' });
+    }
+    const templateProblem = field.template === undefined ? undefined : findTemplateProblem(field.template);
+    if (templateProblem !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['template'], message: templateProblem });
+    }
+    if (field.maxLength !== undefined && field.type !== 'string') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['maxLength'],
+        message: `applies to type string only, not ${field.type}`,
+      });
+    }
+    if (field.timezone !== undefined && !DATE_TYPES.includes(field.type)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['timezone'],
+        message: `applies to type date or datetime only, not ${field.type}`,
+      });
     }
   });
 
@@ -109,6 +146,13 @@ const deleteSchema = z
     if (policy.policy === 'close' && policy.stage === undefined) {
       ctx.addIssue({ code: 'custom', path: ['stage'], message: 'required when policy is close (e.g. LOSE)' });
     }
+    if (policy.policy !== 'close' && policy.stage !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['stage'],
+        message: `applies to policy close only, not ${policy.policy}`,
+      });
+    }
   });
 
 const retrySchema = z.strictObject({
@@ -116,28 +160,75 @@ const retrySchema = z.strictObject({
   backoff: duration.default(60_000),
 });
 
-export const mappingSchema = z.strictObject({
-  name: z
-    .string()
-    .regex(
-      /^[a-z0-9][a-z0-9_-]{0,62}$/i,
-      'letters, digits, - and _ only (max 63), starting with a letter or digit',
-    ),
-  enabled: z.boolean().default(true),
-  schedule: cron.optional(),
-  fullSweep: cron.optional(),
-  reconcile: cron.optional(),
-  source: sourceSchema,
-  target: z.strictObject({
-    originatorId: nonEmpty,
-    categoryId: z.number().int().min(0).default(0),
-  }),
-  fields: z
-    .record(fieldName, fieldSchema)
-    .refine((fields) => Object.keys(fields).length > 0, 'needs at least one field'),
-  delete: deleteSchema.default({ policy: 'ignore', maxPerRun: 100 }),
-  retry: retrySchema.default({ maxAttempts: 5, backoff: 60_000 }),
-});
+export const mappingSchema = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(
+        /^[a-z0-9][a-z0-9_-]{0,62}$/i,
+        'letters, digits, - and _ only (max 63), starting with a letter or digit',
+      ),
+    enabled: z.boolean().default(true),
+    schedule: cron.optional(),
+    fullSweep: cron.optional(),
+    reconcile: cron.optional(),
+    source: sourceSchema,
+    target: z.strictObject({
+      originatorId: nonEmpty,
+      categoryId: z.number().int().min(0).default(0),
+    }),
+    fields: z
+      .record(fieldName, fieldSchema)
+      .refine((fields) => Object.keys(fields).length > 0, 'needs at least one field'),
+    delete: deleteSchema.default({ policy: 'ignore', maxPerRun: 100 }),
+    retry: retrySchema.default({ maxAttempts: 5, backoff: 60_000 }),
+  })
+  .superRefine((mapping, ctx) => {
+    for (const { path, stage } of constantStages(mapping)) {
+      const problem = stageProblem(stage, mapping.target.categoryId);
+      if (problem !== undefined) {
+        ctx.addIssue({ code: 'custom', path, message: problem });
+      }
+    }
+  });
+
+/** Stage ids written as constants: STAGE_ID's value, map values and default, and delete.stage. */
+function constantStages(mapping: {
+  fields: Record<string, { value?: unknown; map?: Record<string, unknown>; default?: unknown }>;
+  delete: { stage?: string };
+}): { path: PropertyKey[]; stage: unknown }[] {
+  const field = mapping.fields.STAGE_ID;
+  const stages: { path: PropertyKey[]; stage: unknown }[] = [];
+  if (field !== undefined) {
+    const at = ['fields', 'STAGE_ID'];
+    if (field.value !== undefined) {
+      stages.push({ path: [...at, 'value'], stage: field.value });
+    }
+    for (const [key, stage] of Object.entries(field.map ?? {})) {
+      stages.push({ path: [...at, 'map', key], stage });
+    }
+    if (field.default !== undefined) {
+      stages.push({ path: [...at, 'default'], stage: field.default });
+    }
+  }
+  if (mapping.delete.stage !== undefined) {
+    stages.push({ path: ['delete', 'stage'], stage: mapping.delete.stage });
+  }
+  return stages;
+}
+
+/** Stages of funnel N > 0 are `CN:NAME`; the default funnel's have no prefix (bitrix24-api.md §6.1). */
+function stageProblem(stage: unknown, categoryId: number): string | undefined {
+  const text = String(stage);
+  const prefix = /^C(\d+):/.exec(text);
+  if (categoryId === 0 && prefix !== null) {
+    return `"${text}" belongs to funnel ${prefix[1]}, but target.categoryId is 0 (default funnel stages have no prefix)`;
+  }
+  if (categoryId > 0 && prefix?.[1] !== String(categoryId)) {
+    return `"${text}" is not a stage of funnel ${categoryId}: write it as C${categoryId}:${text.replace(/^C\d+:/, '')}`;
+  }
+  return undefined;
+}
 
 export const syncFileSchema = z
   .strictObject({

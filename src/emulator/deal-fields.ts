@@ -1,5 +1,11 @@
 import { isPhpArray, phpEntries, phpFloatval, phpIntval, phpStrval } from './php-query.js';
-import { formatDateOnly, formatDateTime, parsePortalDate, parsePortalInstant, type PortalOffset } from './portal-time.js';
+import {
+  formatDateOnly,
+  formatDateTime,
+  parsePortalDate,
+  parsePortalInstant,
+  type PortalOffset,
+} from './portal-time.js';
 
 /**
  * The `crm.deal.*` field map (bitrix24-api.md §6.1) and the conversions between what a client sends,
@@ -42,7 +48,12 @@ export type StoredDeal = Record<string, StoredValue>;
 /** A deal as `crm.deal.get` prints it. */
 export type Deal = Record<string, string | null>;
 
-const f = (name: string, type: DealFieldType, title: string, extra: Partial<DealFieldDef> = {}): DealFieldDef => ({
+const f = (
+  name: string,
+  type: DealFieldType,
+  title: string,
+  extra: Partial<DealFieldDef> = {},
+): DealFieldDef => ({
   name,
   type,
   title,
@@ -186,8 +197,10 @@ function internalizeValue(field: DealFieldDef, raw: unknown, offset: PortalOffse
       return Math.round(phpFloatval(raw) * 100) / 100;
     case 'date':
       return parsePortalDate(phpStrval(raw), offset);
-    case 'datetime':
-      return parsePortalInstant(phpStrval(raw), offset);
+    case 'datetime': {
+      const instant = parsePortalInstant(phpStrval(raw), offset);
+      return instant === undefined ? undefined : Math.floor(instant / 1000) * 1000;
+    }
     case 'string':
     case 'char':
     case 'crm_status':

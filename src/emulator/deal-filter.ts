@@ -7,7 +7,8 @@ import { parsePortalDate, parsePortalInstant, type PortalOffset } from './portal
  * removed, LIKE degraded to '=' on status/company/contact fields, ISO dates accepted. String
  * comparisons are case-insensitive like the cloud's MySQL collation.
  */
-export type FilterOperator = '=' | '!' | '!=' | '>' | '>=' | '<' | '<=' | '@' | '!@' | '%' | '!%' | '=%' | '%=';
+export type FilterOperator =
+  '=' | '!' | '!=' | '>' | '>=' | '<' | '<=' | '@' | '!@' | '%' | '!%' | '=%' | '%=';
 
 export interface FilterCondition {
   field: DealFieldDef;
@@ -35,11 +36,21 @@ export function parseDealFilter(filter: unknown, fields: DealFieldMap): FilterCo
   return conditions;
 }
 
-export function matchesFilter(deal: StoredDeal, conditions: readonly FilterCondition[], offset: PortalOffset): boolean {
-  return conditions.every((condition) => matchesCondition(deal[condition.field.name] ?? null, condition, offset));
+export function matchesFilter(
+  deal: StoredDeal,
+  conditions: readonly FilterCondition[],
+  offset: PortalOffset,
+): boolean {
+  return conditions.every((condition) =>
+    matchesCondition(deal[condition.field.name] ?? null, condition, offset),
+  );
 }
 
-function matchesCondition(stored: StoredValue, { field, op, value }: FilterCondition, offset: PortalOffset): boolean {
+function matchesCondition(
+  stored: StoredValue,
+  { field, op, value }: FilterCondition,
+  offset: PortalOffset,
+): boolean {
   const values = isPhpArray(value) ? phpEntries(value).map(([, item]) => item) : [value];
   switch (op) {
     case '=':

@@ -17,7 +17,11 @@ export function emptyBucket(nowMs: number): LeakyBucketState {
   return { level: 0, atMs: nowMs };
 }
 
-export function drainBucket(state: LeakyBucketState, limits: LeakyBucketLimits, nowMs: number): LeakyBucketState {
+export function drainBucket(
+  state: LeakyBucketState,
+  limits: LeakyBucketLimits,
+  nowMs: number,
+): LeakyBucketState {
   const elapsedSeconds = Math.max(0, nowMs - state.atMs) / 1000;
   return { level: Math.max(0, state.level - elapsedSeconds * limits.drainPerSecond), atMs: nowMs };
 }

@@ -30,10 +30,28 @@ export interface PortalUser {
 
 const BASE_STAGES: ReadonlyArray<Omit<DealStage, 'statusId'> & { code: string }> = [
   { code: 'NEW', name: 'New', sort: 10, semantic: StageSemantic.Process, color: '#39A8EF' },
-  { code: 'PREPARATION', name: 'Preparing documents', sort: 20, semantic: StageSemantic.Process, color: '#2FC6F6' },
-  { code: 'PREPAYMENT_INVOICE', name: 'Invoice', sort: 30, semantic: StageSemantic.Process, color: '#55D0E0' },
+  {
+    code: 'PREPARATION',
+    name: 'Preparing documents',
+    sort: 20,
+    semantic: StageSemantic.Process,
+    color: '#2FC6F6',
+  },
+  {
+    code: 'PREPAYMENT_INVOICE',
+    name: 'Invoice',
+    sort: 30,
+    semantic: StageSemantic.Process,
+    color: '#55D0E0',
+  },
   { code: 'EXECUTING', name: 'In progress', sort: 40, semantic: StageSemantic.Process, color: '#47E4C2' },
-  { code: 'FINAL_INVOICE', name: 'Final invoice', sort: 50, semantic: StageSemantic.Process, color: '#FFA900' },
+  {
+    code: 'FINAL_INVOICE',
+    name: 'Final invoice',
+    sort: 50,
+    semantic: StageSemantic.Process,
+    color: '#FFA900',
+  },
   { code: 'WON', name: 'Deal won', sort: 60, semantic: StageSemantic.Success, color: '#7BD500' },
   { code: 'LOSE', name: 'Deal lost', sort: 70, semantic: StageSemantic.Failure, color: '#FF5752' },
   { code: 'APOLOGY', name: 'Analyze failure', sort: 80, semantic: StageSemantic.Failure, color: '#FF5752' },

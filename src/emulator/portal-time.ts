@@ -87,5 +87,7 @@ function validInstant(ms: number, date: string): number | undefined {
   }
   const [y, m, d] = date.split('-').map(Number);
   const check = new Date(Date.UTC(y ?? 0, (m ?? 1) - 1, d ?? 1));
-  return check.getUTCFullYear() === y && check.getUTCMonth() + 1 === m && check.getUTCDate() === d ? ms : undefined;
+  return check.getUTCFullYear() === y && check.getUTCMonth() + 1 === m && check.getUTCDate() === d
+    ? ms
+    : undefined;
 }

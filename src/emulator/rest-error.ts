@@ -17,13 +17,11 @@ export class RestError extends Error {
   }
 }
 
-/** Which source decides the HTTP status of auth-layer errors (bitrix24-api.md §2.4, §11 item 1). */
-export enum ErrorStatusProfile {
-  /** The open server code: OAuthException → 401 for every auth error. */
-  ServerCode = 'server-code',
-  /** The docs' system-errors table (403/400/503 for several codes). */
-  Docs = 'docs',
-}
+/**
+ * Which source decides the HTTP status of auth-layer errors (bitrix24-api.md §2.4, §11 item 1):
+ * 'server-code' = OAuthException → 401 for every auth error; 'docs' = the docs' table (403/400/503).
+ */
+export type ErrorStatusProfile = 'server-code' | 'docs';
 
 const SERVER_CODE_STATUSES: Record<string, number> = {
   QUERY_LIMIT_EXCEEDED: 503,
@@ -71,7 +69,7 @@ export function errorStatus(
   if (error.status !== undefined) {
     return error.status;
   }
-  const table = profile === ErrorStatusProfile.Docs ? DOCS_STATUSES : SERVER_CODE_STATUSES;
+  const table = profile === 'docs' ? DOCS_STATUSES : SERVER_CODE_STATUSES;
   return table[error.code] ?? DEFAULT_ERROR_STATUS;
 }
 
@@ -84,7 +82,8 @@ export const REST_ERRORS = {
   methodNotFound: () => new RestError('ERROR_METHOD_NOT_FOUND', 'Method not found!'),
   wrongTransport: () => new RestError('INTERNAL_WRONG_TRANSPORT', 'Wrong transport!'),
   queryLimit: () => new RestError('QUERY_LIMIT_EXCEEDED', 'Too many requests'),
-  operatingLimit: () => new RestError('OPERATION_TIME_LIMIT', 'Method is blocked due to operation time limit.'),
+  operatingLimit: () =>
+    new RestError('OPERATION_TIME_LIMIT', 'Method is blocked due to operation time limit.'),
   noAuth: () => new RestError('NO_AUTH_FOUND', 'Wrong authorization data'),
   invalidCredentials: () => new RestError('INVALID_CREDENTIALS', 'Invalid request credentials'),
   httpsRequired: () => new RestError('INVALID_REQUEST', 'Https required.'),

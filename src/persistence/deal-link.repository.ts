@@ -3,6 +3,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { In, IsNull, LessThanOrEqual, MoreThan, Not, type DataSource, type Repository } from 'typeorm';
 import { DealLink } from './entities/deal-link.entity.js';
 
+/** A link whose payload moved without anything Bitrix24 would see (no call needed). */
+export interface LinkRefresh {
+  readonly erpKey: string;
+  readonly payload: Readonly<Record<string, unknown>>;
+  readonly payloadHash: string;
+}
+
 @Injectable()
 export class DealLinkRepository {
   private readonly links: Repository<DealLink>;
@@ -81,6 +88,26 @@ export class DealLinkRepository {
     }
     const links = await this.links.findBy({ mapping, dealId: In([...dealIds]) });
     return new Map(links.map((link) => [link.dealId as number, link]));
+  }
+
+  async refresh(mapping: string, refreshes: readonly LinkRefresh[], now: Date): Promise<void> {
+    for (const refresh of refreshes) {
+      await this.links.query(
+        `UPDATE deal_link SET payload = $3, payload_hash = $4, removed = false, failed_attempts = 0,
+                last_error = NULL, retry_at = NULL, parked = false, updated_at = $5
+          WHERE mapping = $1 AND erp_key = $2`,
+        [mapping, refresh.erpKey, refresh.payload, refresh.payloadHash, now],
+      );
+    }
+  }
+
+  /** Links a deal found in Bitrix24 (ours by ORIGINATOR_ID/ORIGIN_ID) to its key; its payload is unknown yet. */
+  async adopt(mapping: string, erpKey: string, dealId: number, now: Date): Promise<void> {
+    await this.links.query(
+      `INSERT INTO deal_link (mapping, erp_key, deal_id, synced_at, updated_at) VALUES ($1, $2, $3, $4, $4)
+       ON CONFLICT (mapping, erp_key) DO UPDATE SET deal_id = EXCLUDED.deal_id, removed = false, updated_at = $4`,
+      [mapping, erpKey, dealId, now],
+    );
   }
 
   /** Un-parks keys and makes them due now: an operator's retry. */

@@ -40,9 +40,9 @@ describe(OAuthTokenRepository.name, () => {
     await repository.storeRotatedPair(
       pair({ accessTokenEnc: 'v1.access2', refreshTokenEnc: 'v1.refresh2', memberId: null }),
     );
-    const rows = (await db.dataSource.query(
+    const rows = await db.dataSource.query<Array<Record<string, unknown>>>(
       `SELECT access_token_enc, refresh_token_enc, member_id, updated_at > now() - interval '1 minute' AS fresh FROM oauth_token`,
-    )) as Array<Record<string, unknown>>;
+    );
     expect(rows).toEqual([
       { access_token_enc: 'v1.access2', refresh_token_enc: 'v1.refresh2', member_id: null, fresh: true },
     ]);

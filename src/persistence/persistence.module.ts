@@ -5,6 +5,7 @@ import { createDataSource } from './data-source.factory.js';
 import { runMigrations } from './migrate.js';
 import { DealLinkRepository } from './deal-link.repository.js';
 import { SyncCursorRepository } from './sync-cursor.repository.js';
+import { SyncLogRepository } from './sync-log.repository.js';
 import { SyncOperationRepository } from './sync-operation.repository.js';
 import { SyncOutcomeRepository } from './sync-outcome.repository.js';
 import { SyncRunRepository } from './sync-run.repository.js';
@@ -15,6 +16,7 @@ const REPOSITORIES = [
   SyncOutcomeRepository,
   DealLinkRepository,
   SyncCursorRepository,
+  SyncLogRepository,
 ];
 
 /** The state database: one data source, migrated under the advisory lock before anything else uses it. */

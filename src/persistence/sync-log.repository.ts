@@ -14,6 +14,7 @@ import {
 import { DealLink } from './entities/deal-link.entity.js';
 import { OperationAction, OperationStatus, SyncOperation } from './entities/sync-operation.entity.js';
 import { RunMode, RunStatus, RunTrigger, SyncRun } from './entities/sync-run.entity.js';
+import { FINISHED_STATUSES } from './sync-run.repository.js';
 
 export interface RunFilter {
   readonly mapping?: string;
@@ -42,20 +43,14 @@ export interface Page<T> {
   readonly hasMore: boolean;
 }
 
-/** Rows of one mapping whose latest operation has not succeeded, by that operation's status. */
+/** Rows of one mapping waiting to be synced, by status (see countUnsyncedRows). */
 export interface UnsyncedRows {
   readonly mapping: string;
   readonly status: OperationStatus;
   readonly rows: number;
+  /** The oldest operation's creation; for parked rows, the oldest parked link's last update. */
   readonly oldestCreatedAt: Date;
 }
-
-export const TERMINAL_RUN_STATUSES: readonly RunStatus[] = [
-  RunStatus.Succeeded,
-  RunStatus.PartiallyFailed,
-  RunStatus.Failed,
-  RunStatus.Cancelled,
-];
 
 /** The sync log as operators read it: runs, their operations, one record's history, and retention. */
 @Injectable()
@@ -154,22 +149,28 @@ export class SyncLogRepository {
   }
 
   /**
-   * Rows waiting to be synced: a row counts once, under the status of its latest operation, when that
-   * operation is pending, in flight, failed or parked (older failed operations of a row that later
-   * succeeded are history, not backlog).
+   * Rows waiting to be synced. Pending and in-flight operations are one per key (ux_sync_operation_open_key);
+   * a failed operation counts while it is its row's latest (a failure that a later operation superseded is
+   * history, not backlog); parked rows are the links parked for an operator.
    */
   async countUnsyncedRows(): Promise<UnsyncedRows[]> {
-    const rows: { mapping: string; status: OperationStatus; rows: number; oldest: Date }[] =
-      await this.dataSource.query(
-        `SELECT o.mapping, o.status, count(*)::int AS rows, min(o.created_at) AS oldest
+    // The cost estimate of the per-row subquery crosses jit_above_cost, and compiling costs more than running.
+    const rows = await this.dataSource.transaction(async (manager) => {
+      await manager.query('SET LOCAL jit = off');
+      return manager.query<{ mapping: string; status: OperationStatus; rows: number; oldest: Date }[]>(
+        `SELECT o.mapping, o.status::text AS status, count(*)::int AS rows, min(o.created_at) AS oldest
            FROM sync_operation o
-          WHERE o.status IN ('pending', 'in_flight', 'failed', 'parked')
-            AND NOT EXISTS (
-                  SELECT 1 FROM sync_operation later
-                   WHERE later.mapping = o.mapping AND later.erp_key = o.erp_key
-                     AND later.created_at >= o.created_at AND later.id > o.id)
-          GROUP BY o.mapping, o.status`,
+          WHERE o.status IN ('pending', 'in_flight', 'failed')
+            AND (o.status <> 'failed'
+                 OR o.id = (SELECT max(later.id) FROM sync_operation later
+                             WHERE later.mapping = o.mapping AND later.erp_key = o.erp_key))
+          GROUP BY o.mapping, o.status
+         UNION ALL
+         SELECT mapping, 'parked', count(*)::int, min(updated_at)
+           FROM deal_link WHERE parked
+          GROUP BY mapping`,
       );
+    });
     return rows.map((row) => ({
       mapping: row.mapping,
       status: row.status,
@@ -188,11 +189,11 @@ export class SyncLogRepository {
       `DELETE FROM sync_operation WHERE id IN (
          SELECT o.id FROM sync_operation o JOIN sync_run r ON r.id = o.run_id
           WHERE o.created_at < $1
-            AND o.status IN ('succeeded', 'failed', 'parked')
+            AND o.status IN ('planned', 'succeeded', 'failed', 'parked')
             AND r.status = ANY($2::run_status[])
           ORDER BY o.created_at, o.id
           LIMIT $3)`,
-      [cutoff, TERMINAL_RUN_STATUSES, chunkSize],
+      [cutoff, [...FINISHED_STATUSES], chunkSize],
     );
     return deleted;
   }

@@ -45,7 +45,9 @@ export class SyncOperationRepository {
   ): Promise<number> {
     let queued = 0;
     for (let start = 0; start < operations.length; start += INSERT_CHUNK) {
-      const rows = operations.slice(start, start + INSERT_CHUNK).map((operation) => this.toRow(operation, status));
+      const rows = operations
+        .slice(start, start + INSERT_CHUNK)
+        .map((operation) => this.toRow(operation, status));
       const result = await this.operations
         .createQueryBuilder()
         .insert()

@@ -32,11 +32,21 @@ export interface RetryPolicy {
   readonly backoffMs: number;
 }
 
-/** Marks a key's link as confirmed: deal, payload and hash as Bitrix24 now has them; failure state cleared. */
-const CONFIRM_LINK = `
+/** Marks the operations succeeded, with the deal each one resolved to. */
+const CONFIRM_OPERATIONS = `
+  UPDATE sync_operation AS operation
+     SET status = 'succeeded', deal_id = confirmed.deal_id, error_code = NULL, error_message = NULL,
+         finished_at = $3, updated_at = $3
+    FROM unnest($1::bigint[], $2::int[]) AS confirmed (id, deal_id)
+   WHERE operation.id = confirmed.id`;
+
+/** Marks keys' links as confirmed: deal, payload and hash as Bitrix24 now has them; failure state cleared. */
+const CONFIRM_LINKS = `
   INSERT INTO deal_link (mapping, erp_key, deal_id, payload, payload_hash, synced_at, removed, failed_attempts,
                          last_error, retry_at, parked, updated_at)
-  VALUES ($1, $2, $3, $4, $5, $6, false, 0, NULL, NULL, false, $6)
+  SELECT $1, confirmed.erp_key, confirmed.deal_id, confirmed.payload, confirmed.payload_hash, $6, false, 0,
+         NULL, NULL, false, $6
+    FROM unnest($2::text[], $3::int[], $4::jsonb[], $5::text[]) AS confirmed (erp_key, deal_id, payload, payload_hash)
   ON CONFLICT (mapping, erp_key) DO UPDATE SET
     deal_id = EXCLUDED.deal_id,
     payload = COALESCE(EXCLUDED.payload, deal_link.payload),
@@ -44,10 +54,10 @@ const CONFIRM_LINK = `
     synced_at = EXCLUDED.synced_at, removed = false, failed_attempts = 0, last_error = NULL,
     retry_at = NULL, parked = false, updated_at = EXCLUDED.updated_at`;
 
-const REMOVE_LINK = `
+const REMOVE_LINKS = `
   UPDATE deal_link SET removed = true, synced_at = $3, failed_attempts = 0, last_error = NULL, retry_at = NULL,
                        parked = false, updated_at = $3
-  WHERE mapping = $1 AND erp_key = $2`;
+   WHERE mapping = $1 AND erp_key = ANY($2::text[])`;
 
 /** Counts a failure on the key's link (creating it for a row never synced) and schedules its retry. */
 const FAIL_LINK = `
@@ -74,11 +84,11 @@ export class SyncOutcomeRepository {
     if (outcomes.length === 0) {
       return;
     }
+    const succeeded = outcomes.filter((outcome) => outcome.kind === 'succeeded');
     await this.dataSource.transaction(async (manager) => {
+      await this.confirm(manager, succeeded, now);
       for (const outcome of outcomes) {
-        if (outcome.kind === 'succeeded') {
-          await this.confirm(manager, outcome.operation, outcome.dealId, now);
-        } else {
+        if (outcome.kind === 'failed') {
           await this.fail(manager, outcome.operation, outcome.code, outcome.message, retry, now);
         }
       }
@@ -111,29 +121,39 @@ export class SyncOutcomeRepository {
     });
   }
 
+  /** Set-based: one statement per table for a whole chunk of answers. */
   private async confirm(
     manager: EntityManager,
-    operation: SyncOperation,
-    dealId: number,
+    succeeded: ReadonlyArray<Extract<OperationOutcome, { kind: 'succeeded' }>>,
     now: Date,
   ): Promise<void> {
-    await manager.query(
-      `UPDATE sync_operation SET status = $2, deal_id = $3, error_code = NULL, error_message = NULL,
-              finished_at = $4, updated_at = $4 WHERE id = $1`,
-      [operation.id, OperationStatus.Succeeded, dealId, now],
-    );
-    if (operation.action === OperationAction.Delete) {
-      await manager.query(REMOVE_LINK, [operation.mapping, operation.erpKey, now]);
+    if (succeeded.length === 0) {
       return;
     }
-    await manager.query(CONFIRM_LINK, [
-      operation.mapping,
-      operation.erpKey,
-      dealId,
-      operation.payload,
-      operation.payloadHash,
+    await manager.query(CONFIRM_OPERATIONS, [
+      succeeded.map((outcome) => outcome.operation.id),
+      succeeded.map((outcome) => outcome.dealId),
       now,
     ]);
+    for (const [mapping, group] of groupByMapping(succeeded)) {
+      const removed = group.filter((outcome) => outcome.operation.action === OperationAction.Delete);
+      const linked = group.filter((outcome) => outcome.operation.action !== OperationAction.Delete);
+      if (removed.length > 0) {
+        await manager.query(REMOVE_LINKS, [mapping, removed.map((outcome) => outcome.operation.erpKey), now]);
+      }
+      if (linked.length > 0) {
+        await manager.query(CONFIRM_LINKS, [
+          mapping,
+          linked.map((outcome) => outcome.operation.erpKey),
+          linked.map((outcome) => outcome.dealId),
+          linked.map((outcome) =>
+            outcome.operation.payload === null ? null : JSON.stringify(outcome.operation.payload),
+          ),
+          linked.map((outcome) => outcome.operation.payloadHash),
+          now,
+        ]);
+      }
+    }
   }
 
   private async fail(
@@ -173,4 +193,16 @@ export class SyncOutcomeRepository {
     ]);
     return link.parked;
   }
+}
+
+function groupByMapping<T extends { readonly operation: SyncOperation }>(
+  outcomes: readonly T[],
+): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const outcome of outcomes) {
+    const group = groups.get(outcome.operation.mapping) ?? [];
+    group.push(outcome);
+    groups.set(outcome.operation.mapping, group);
+  }
+  return groups;
 }

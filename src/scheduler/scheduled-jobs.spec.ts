@@ -9,7 +9,11 @@ const mapping = (overrides: Partial<MappingConfig>): MappingConfig =>
 describe(scheduledJobs.name, () => {
   it.each([
     ['no schedule', mapping({}), []],
-    ['an incremental schedule', mapping({ schedule: '*/5 * * * *' }), [['orders:incremental', '*/5 * * * *']]],
+    [
+      'an incremental schedule',
+      mapping({ schedule: '*/5 * * * *' }),
+      [['orders:incremental', '*/5 * * * *']],
+    ],
     [
       'every kind',
       mapping({ schedule: '* * * * *', fullSweep: '0 3 * * *', reconcile: '0 4 * * 0' }),

@@ -1,6 +1,10 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { SyncScheduler } from './sync.scheduler.js';
 
-/** Needs ScheduleModule.forRoot() and the sync module in the app. */
-@Module({ providers: [SyncScheduler] })
-export class SchedulerModule {}
+/** Cron jobs per mapping; `syncModule` provides SyncService (needs ScheduleModule.forRoot() in the app). */
+@Module({})
+export class SchedulerModule {
+  static forRoot(syncModule: Type | DynamicModule): DynamicModule {
+    return { module: SchedulerModule, imports: [syncModule], providers: [SyncScheduler] };
+  }
+}

@@ -20,7 +20,11 @@ export class SyncScheduler implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     for (const job of scheduledJobs(this.config.mappings)) {
-      const cron = CronJob.from({ cronTime: job.cron, onTick: () => this.tick(job.mapping, job.mode), start: true });
+      const cron = CronJob.from({
+        cronTime: job.cron,
+        onTick: () => this.tick(job.mapping, job.mode),
+        start: true,
+      });
       this.registry.addCronJob(job.name, cron);
       this.logger.log(`${job.mapping}: ${job.mode} runs on "${job.cron}" (next ${cron.nextDate().toISO()})`);
     }

@@ -1,12 +1,8 @@
-import { InvalidValue, MappingErrorCode, type Converted } from './mapped-payload.js';
+import { InvalidValue, MappingErrorCode, textOf, type Converted } from './mapped-payload.js';
+import { daysInMonth, isoDateOf, isoDateTimeOf } from './civil-date.js';
+import { readTimestamp } from './timestamp-text.js';
 import { wallTimeToEpoch, zoneOffsetMinutes } from './zone-offset.js';
 
-/**
- * Database date/timestamp text: `2024-03-01`, `2024-03-01 10:15:00[.123456]`, with `T` or a space, and an
- * optional zone `Z`, `+00`, `+05:30`, `-0300` (PostgreSQL timestamptz prints `+00`).
- */
-const TIMESTAMP =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(?:(Z)|([+-])(\d{2})(?::?(\d{2}))?(?::?(\d{2}))?)?$/i;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export interface DateZones {
@@ -31,10 +27,10 @@ export function toDate(value: unknown, zones: DateZones): Converted {
     return parsed;
   }
   if (!parsed.hasTime || (parsed.offset === undefined && zones.read === zones.write)) {
-    return isoDate(parsed.wallMs);
+    return isoDateOf(parsed.wallMs);
   }
   const epoch = toEpoch(parsed, zones.read);
-  return isoDate(epoch + zoneOffsetMinutes(zones.write, epoch) * 60_000);
+  return isoDateOf(epoch + zoneOffsetMinutes(zones.write, epoch) * 60_000);
 }
 
 /** ISO-8601 with the offset of `zones.write`, whole seconds: `2024-03-01T13:15:00+03:00`. */
@@ -60,18 +56,17 @@ export function dateKey(value: unknown): string | null {
   if (value === null || value === undefined || value === '') {
     return null;
   }
-  const text = String(value).slice(0, 10);
-  return ISO_DATE.test(text) ? text : String(value);
+  const text = textOf(value);
+  return ISO_DATE.test(text.slice(0, 10)) ? text.slice(0, 10) : text;
 }
 
-export function formatInZone(epochMs: number, zone: string): string {
+function formatInZone(epochMs: number, zone: string): string {
   const offset = zoneOffsetMinutes(zone, epochMs);
-  const wall = new Date(Math.floor((epochMs + offset * 60_000) / 1000) * 1000).toISOString();
   const sign = offset < 0 ? '-' : '+';
   const magnitude = Math.abs(offset);
   const hours = String(Math.floor(magnitude / 60)).padStart(2, '0');
   const minutes = String(Math.floor(magnitude % 60)).padStart(2, '0');
-  return `${wall.slice(0, 19)}${sign}${hours}:${minutes}`;
+  return `${isoDateTimeOf(epochMs + offset * 60_000)}${sign}${hours}:${minutes}`;
 }
 
 function toEpoch(parsed: ParsedTimestamp, readZone: string): number {
@@ -80,42 +75,30 @@ function toEpoch(parsed: ParsedTimestamp, readZone: string): number {
     : parsed.wallMs - parsed.offset * 60_000;
 }
 
-function isoDate(epochMs: number): string {
-  return new Date(epochMs).toISOString().slice(0, 10);
-}
-
 function parseTimestamp(value: unknown, code: MappingErrorCode): ParsedTimestamp | InvalidValue | null {
   if (value === null || value === undefined || value === '') {
     return null;
   }
   if (typeof value !== 'string') {
-    return new InvalidValue(code, `expected date text like 2024-03-01 or 2024-03-01 10:15:00, got ${typeof value}`);
+    return new InvalidValue(
+      code,
+      `expected date text like 2024-03-01 or 2024-03-01 10:15:00, got ${typeof value}`,
+    );
   }
-  const match = TIMESTAMP.exec(value.trim());
-  if (!match) {
+  const parts = readTimestamp(value.trim());
+  if (parts === undefined) {
     return new InvalidValue(code, 'not a date (expected YYYY-MM-DD, optionally with hh:mm:ss and a zone)');
   }
-  const [year, month, day, hour = 0, minute = 0, second = 0] = match.slice(1, 7).map((part) => Number(part ?? 0));
+  const { year, month, day, hour, minute, second } = parts;
   const problem = checkRanges(year, month, day, hour, minute, second);
   if (problem !== undefined) {
     return new InvalidValue(code, problem);
   }
   return {
     wallMs: Date.UTC(year, month - 1, day, hour, minute, second),
-    hasTime: match[4] !== undefined,
-    offset: zoneOffsetOf(match),
+    hasTime: parts.hasTime,
+    offset: parts.offset,
   };
-}
-
-function zoneOffsetOf(match: RegExpExecArray): number | undefined {
-  if (match[7] !== undefined) {
-    return 0;
-  }
-  if (match[8] === undefined) {
-    return undefined;
-  }
-  const minutes = Number(match[9]) * 60 + Number(match[10] ?? 0) + Number(match[11] ?? 0) / 60;
-  return match[8] === '-' ? -minutes : minutes;
 }
 
 function checkRanges(
@@ -132,9 +115,9 @@ function checkRanges(
   if (month < 1 || month > 12) {
     return `impossible month ${month}`;
   }
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  if (day < 1 || day > daysInMonth) {
-    return `impossible date: ${year}-${String(month).padStart(2, '0')} has ${daysInMonth} days`;
+  const monthDays = daysInMonth(year, month);
+  if (day < 1 || day > monthDays) {
+    return `impossible date: ${year}-${String(month).padStart(2, '0')} has ${monthDays} days`;
   }
   if (hour > 23 || minute > 59 || second > 59) {
     return 'impossible time of day';

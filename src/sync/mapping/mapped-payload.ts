@@ -12,8 +12,7 @@ export type PayloadValue = string | number | null;
 export type DealPayload = Readonly<Record<string, PayloadValue>>;
 
 export type MappingResult =
-  | { readonly ok: true; readonly payload: DealPayload }
-  | { readonly ok: false; readonly error: RowError };
+  { readonly ok: true; readonly payload: DealPayload } | { readonly ok: false; readonly error: RowError };
 
 /** Bitrix24 field name → the type its values are compared and hashed as. */
 export type FieldTypes = Readonly<Record<string, FieldType>>;
@@ -24,6 +23,9 @@ export const IDENTITY_FIELD_TYPES: FieldTypes = {
   ORIGIN_ID: 'string',
   CATEGORY_ID: 'integer',
 };
+
+/** Every mapping row error code starts with this. */
+export const MAPPING_ERROR_PREFIX = 'MAPPING_';
 
 /** Row error codes produced by mapping evaluation. */
 export enum MappingErrorCode {
@@ -48,3 +50,17 @@ export class InvalidValue {
 }
 
 export type Converted = PayloadValue | InvalidValue;
+
+/** Any value as text: objects (a multi-value live field) as JSON, never `[object Object]`. */
+export function textOf(value: unknown): string {
+  if (typeof value === 'string') {
+    return value;
+  }
+  if (value === null || value === undefined) {
+    return '';
+  }
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') {
+    return String(value);
+  }
+  return JSON.stringify(value) ?? typeof value;
+}

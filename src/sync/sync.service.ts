@@ -50,7 +50,9 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
   async requestRun(request: ResyncRequest & { trigger: RunTrigger }): Promise<number> {
     this.mappingNamed(request.mapping);
     const run = await this.runs.queue(request);
-    this.logger.log(`Run ${run.id} queued: ${request.mode} ${request.dryRun ? 'dry run ' : ''}of ${request.mapping}`);
+    this.logger.log(
+      `Run ${run.id} queued: ${request.mode} ${request.dryRun ? 'dry run ' : ''}of ${request.mapping}`,
+    );
     this.drainSoon(request.mapping);
     return run.id;
   }
@@ -88,7 +90,12 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
     const run = await this.runOrThrow(runId);
     const erpKeys = await this.operations.failedKeysOfRun(runId);
     await this.links.releaseForRetry(run.mapping, erpKeys, new Date());
-    return this.requestRun({ mapping: run.mapping, mode: RunMode.Incremental, erpKeys, trigger: RunTrigger.Retry });
+    return this.requestRun({
+      mapping: run.mapping,
+      mode: RunMode.Incremental,
+      erpKeys,
+      trigger: RunTrigger.Retry,
+    });
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -102,7 +109,9 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
           'the process running it stopped (crash or kill); its open operations are resumed by the next run',
           now,
         );
-        this.logger.warn(`Run ${run.id} of ${run.mapping} was left running by a dead process: closed as failed`);
+        this.logger.warn(
+          `Run ${run.id} of ${run.mapping} was left running by a dead process: closed as failed`,
+        );
       } else if (run.status === RunStatus.Queued) {
         this.drainSoon(run.mapping);
       }

@@ -1,0 +1,184 @@
+import { describe, expect, it } from '@jest/globals';
+import { parse } from 'yaml';
+import { formatPath } from './config.loader.js';
+import { findTemplateProblem, mappingSchema, syncFileSchema } from './mapping.schema.js';
+
+/** DESIGN §6, verbatim: this must keep working as written. */
+const DESIGN_EXAMPLE = `
+mappings:
+  - name: odoo-orders
+    schedule: "*/5 * * * *"            # incremental runs
+    fullSweep: "0 3 * * *"             # optional: full key sweep (deletes, missed updates)
+    source:
+      query: |                         # or \`table: sale_order\`
+        SELECT o.id, o.name, o.state, o.amount_total, o.date_order, o.write_date,
+               o.note, p.name AS partner_name, c.name AS currency
+        FROM sale_order o
+        JOIN res_partner p ON p.id = o.partner_id
+        JOIN res_currency c ON c.id = o.currency_id
+      key: id                          # or a list of columns
+      cursor: write_date               # optional; without it every run is a full sweep
+      lookback: 10m
+      timezone: UTC                    # how to read timestamps without a zone
+    target:
+      originatorId: odoo               # written to ORIGINATOR_ID; ORIGIN_ID = the key
+      categoryId: 0
+    fields:
+      TITLE: { template: "{{name}} {{partner_name}}", maxLength: 255 }
+      OPPORTUNITY: { column: amount_total, type: money }
+      CURRENCY_ID: { column: currency }
+      STAGE_ID:
+        column: state
+        map: { draft: NEW, sent: PREPARATION, sale: EXECUTING, done: WON, cancel: LOSE }
+      BEGINDATE: { column: date_order, type: date, timezone: Europe/Moscow }
+      COMMENTS: { column: note, ownership: fillEmpty }
+      UF_CRM_ERP_NUMBER: { column: name }
+    delete: { policy: close, stage: LOSE, maxPerRun: 100 }
+`;
+
+const minimal = {
+  name: 'orders',
+  source: { table: 'orders', key: 'id' },
+  target: { originatorId: 'erp' },
+  fields: { TITLE: { column: 'name' } },
+};
+
+function problemsOf(mapping: Record<string, unknown>): string[] {
+  const result = mappingSchema.safeParse({ ...minimal, ...mapping });
+  return result.success
+    ? []
+    : result.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
+}
+
+const withFields = (fields: Record<string, unknown>) => problemsOf({ fields });
+
+describe('mapping schema', () => {
+  it('accepts the DESIGN §6 example as written, with its defaults filled in', () => {
+    const result = syncFileSchema.safeParse(parse(DESIGN_EXAMPLE));
+
+    expect(result.error?.issues).toBeUndefined();
+    const [mapping] = result.data?.mappings ?? [];
+    expect(mapping.source).toMatchObject({
+      key: ['id'],
+      cursor: 'write_date',
+      lookback: 600_000,
+      timezone: 'UTC',
+      pageSize: 1000,
+    });
+    expect(mapping.target).toEqual({ originatorId: 'odoo', categoryId: 0 });
+    expect(mapping.fields.TITLE).toEqual({
+      template: '{{name}} {{partner_name}}',
+      maxLength: 255,
+      type: 'string',
+      truncate: true,
+      ownership: 'erp',
+    });
+    expect(mapping.fields.BEGINDATE).toMatchObject({ type: 'date', timezone: 'Europe/Moscow' });
+    expect(mapping.fields.COMMENTS).toMatchObject({ ownership: 'fillEmpty' });
+    expect(mapping.delete).toEqual({ policy: 'close', stage: 'LOSE', maxPerRun: 100 });
+    expect(mapping.retry).toEqual({ maxAttempts: 5, backoff: 60_000 });
+  });
+
+  it('fills defaults for a minimal mapping', () => {
+    const mapping = mappingSchema.parse(minimal);
+
+    expect(mapping).toMatchObject({
+      enabled: true,
+      source: { key: ['id'], lookback: 0, timezone: 'UTC', pageSize: 1000 },
+      target: { categoryId: 0 },
+      fields: { TITLE: { type: 'string', truncate: true, ownership: 'erp' } },
+      delete: { policy: 'ignore', maxPerRun: 100 },
+    });
+  });
+
+  it.each<[string, Record<string, unknown>, string]>([
+    ['a stray {{', { template: '{{name} x' }, 'fields.T.template: malformed placeholder near "{{name} x"'],
+    ['a stray }}', { template: 'x }} y' }, 'fields.T.template: malformed placeholder'],
+    [
+      'a placeholder that is not a column name',
+      { template: '{{first name}}' },
+      'fields.T.template: malformed placeholder',
+    ],
+    [
+      'maxLength on a money field',
+      { column: 'a', type: 'money', maxLength: 10 },
+      'fields.T.maxLength: applies to type string only, not money',
+    ],
+    [
+      'a timezone on a string field',
+      { column: 'a', timezone: 'UTC' },
+      'fields.T.timezone: applies to type date or datetime only, not string',
+    ],
+    ['an empty value map', { column: 'a', map: {} }, 'fields.T.map: needs at least one entry'],
+    [
+      'a map without a column',
+      { template: '{{a}}', map: { a: 'b' } },
+      'fields.T.map: a value map needs a column to read from',
+    ],
+    ['two sources', { column: 'a', value: 'b' }, 'fields.T: needs exactly one of column, template or value'],
+    ['an unknown type', { column: 'a', type: 'float' }, 'fields.T.type:'],
+  ])('rejects %s, naming its path', (_name, field, problem) => {
+    expect(withFields({ T: field }).join('\n')).toContain(problem);
+  });
+
+  it('accepts a template without placeholders and one with spaces inside the braces', () => {
+    expect(withFields({ T: { template: 'fixed' }, U: { template: '{{ a }}-{{b_2}}' } })).toEqual([]);
+  });
+
+  it.each<[string, Record<string, unknown>, string[]]>([
+    [
+      'a close stage under the delete policy',
+      { delete: { policy: 'delete', stage: 'LOSE' } },
+      ['delete.stage: applies to policy close only, not delete'],
+    ],
+    [
+      'close without a stage',
+      { delete: { policy: 'close' } },
+      ['delete.stage: required when policy is close (e.g. LOSE)'],
+    ],
+    [
+      'an unprefixed stage in funnel 2',
+      {
+        target: { originatorId: 'erp', categoryId: 2 },
+        fields: { STAGE_ID: { column: 's', map: { a: 'C2:NEW', b: 'WON' } } },
+      },
+      ['fields.STAGE_ID.map.b: "WON" is not a stage of funnel 2: write it as C2:WON'],
+    ],
+    [
+      "another funnel's stage for delete.stage",
+      { target: { originatorId: 'erp', categoryId: 2 }, delete: { policy: 'close', stage: 'C3:LOSE' } },
+      ['delete.stage: "C3:LOSE" is not a stage of funnel 2: write it as C2:LOSE'],
+    ],
+    [
+      'a prefixed stage in the default funnel',
+      { fields: { STAGE_ID: { value: 'C1:NEW' } } },
+      [
+        'fields.STAGE_ID.value: "C1:NEW" belongs to funnel 1, but target.categoryId is 0 (default funnel stages have no prefix)',
+      ],
+    ],
+  ])('rejects %s', (_name, mapping, problems) => {
+    expect(problemsOf(mapping)).toEqual(problems);
+  });
+
+  it('accepts prefixed stages in their own funnel', () => {
+    expect(
+      problemsOf({
+        target: { originatorId: 'erp', categoryId: 2 },
+        fields: { STAGE_ID: { column: 's', map: { a: 'C2:NEW' }, default: 'C2:PREPARATION' } },
+        delete: { policy: 'close', stage: 'C2:LOSE' },
+      }),
+    ).toEqual([]);
+  });
+});
+
+describe(findTemplateProblem.name, () => {
+  it.each([
+    ['{{name}} {{partner_name}}', false],
+    ['', false],
+    ['{{name}', true],
+    ['{{}}', true],
+    ['{{a.b}}', true],
+  ])('%p malformed: %p', (template, malformed) => {
+    expect(findTemplateProblem(template) !== undefined).toBe(malformed);
+  });
+});

@@ -1,0 +1,237 @@
+import type { MappingConfig } from '../config/config.types.js';
+import type { CursorPosition } from '../persistence/entities/sync-run.entity.js';
+import { decodeErpKey } from './erp-key.js';
+import { collectPage, nullKeyErrors, RowErrorCode, type RawRow, type RowShape } from './erp-page.js';
+import {
+  buildKeysQuery,
+  buildNullKeyQuery,
+  buildPageQuery,
+  buildProbeQuery,
+  incrementalStart,
+  type ErpQuery,
+  type PageStart,
+} from './erp-query.js';
+import { describeSource, ErpReadError, ErpReadErrorCode } from './erp-read.error.js';
+import type { ErpRow, RowError } from './erp-row.js';
+import type { ErpClient } from './erp.client.js';
+import { splitTableName, type ErpColumn } from './sql-dialect.js';
+
+/** The part of a mapping the reader needs: its name (for messages) and its source. */
+export type ErpSource = Pick<MappingConfig, 'name' | 'source'>;
+
+/** One page of a read: at most `source.pageSize` rows, plus the rows that cannot be synced. */
+export interface ErpPage {
+  readonly rows: readonly ErpRow[];
+  readonly errors: readonly RowError[];
+  /**
+   * The walk's position after this page (its last row, errors included). Incremental reads give the cursor
+   * value and key, to be passed back as `from` once the page is confirmed; sweeps give the key with a null
+   * value; pages of errors found outside the walk (NULL keys, malformed keys) and targeted reads give null.
+   */
+  readonly position: CursorPosition | null;
+}
+
+/** Rows with a NULL key listed one by one at most; beyond that one summary error. */
+const NULL_KEY_REPORT_LIMIT = 100;
+/** Keys per statement of a targeted read (bound values stay far below both engines' limits). */
+const MAX_KEYS_PER_QUERY = 1000;
+
+interface ReadPlan {
+  readonly label: string;
+  readonly source: ErpSource['source'];
+  readonly key: readonly ErpColumn[];
+  readonly cursor: ErpColumn | undefined;
+}
+
+/**
+ * Reads mapping sources from the ERP database as keyset-paged async iterators: one page in memory at a
+ * time whatever the table size, the next page fetched only when the consumer asks for it. Read-only:
+ * it issues SELECTs only, on sessions the clients put in read-only mode.
+ */
+export class ErpRowReader {
+  constructor(private readonly client: ErpClient) {}
+
+  get dialect(): ErpClient['dialect']['name'] {
+    return this.client.dialect.name;
+  }
+
+  /**
+   * Rows changed since `from` (null: every row with a cursor value), in (cursor, key) order. Rows whose
+   * cursor is NULL are never part of an incremental read; a full sweep sees them.
+   */
+  async *readChanges(mapping: ErpSource, from: CursorPosition | null): AsyncGenerator<ErpPage> {
+    const plan = await this.plan(mapping, true);
+    const cursor = plan.cursor as ErpColumn;
+    const start = incrementalStart(from, plan.source.lookback, plan.key.length);
+    const window =
+      from?.value == null ? undefined : { cursor, value: from.value, lookbackMs: plan.source.lookback };
+    yield* this.nullKeys(plan, window);
+    yield* this.walk(plan, [cursor, ...plan.key], start);
+  }
+
+  /** Every row in key order (a full sweep). */
+  async *readAll(mapping: ErpSource): AsyncGenerator<ErpPage> {
+    const plan = await this.plan(mapping, false);
+    yield* this.nullKeys(plan, undefined);
+    yield* this.walk(plan, plan.key, { kind: 'first' });
+  }
+
+  /** The rows with these encoded keys (a targeted resync); keys with no row are simply absent. */
+  async *readKeys(mapping: ErpSource, erpKeys: readonly string[]): AsyncGenerator<ErpPage> {
+    const plan = await this.plan(mapping, false);
+    const keys: string[][] = [];
+    const errors: RowError[] = [];
+    for (const erpKey of new Set(erpKeys)) {
+      const key = decodeErpKey(erpKey, plan.key.length);
+      if (key === undefined) {
+        errors.push(malformedKey(erpKey, plan));
+      } else {
+        keys.push(key);
+      }
+    }
+    if (errors.length > 0) {
+      yield { rows: [], errors, position: null };
+    }
+    const shape = shapeOf(plan, plan.key);
+    const perQuery = Math.min(plan.source.pageSize, MAX_KEYS_PER_QUERY);
+    for (let offset = 0; offset < keys.length; offset += perQuery) {
+      const chunk = keys.slice(offset, offset + perQuery);
+      const fetched = await this.fetch(plan, buildKeysQuery(this.client.dialect, { ...plan, keys: chunk }));
+      const page = collectPage(fetched, fetched.length, shape);
+      yield { rows: page.rows, errors: page.errors, position: null };
+    }
+  }
+
+  /** Resolves when the ERP database answers; an ErpReadError (connection_failed) otherwise. */
+  async ping(): Promise<void> {
+    await this.client.ping();
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+
+  private async *walk(
+    plan: ReadPlan,
+    order: readonly ErpColumn[],
+    start: PageStart,
+  ): AsyncGenerator<ErpPage> {
+    const shape = shapeOf(plan, order);
+    const { pageSize } = plan.source;
+    let next = start;
+    for (;;) {
+      // One row more than a page: it tells whether the walk goes on and whether the last group is cut.
+      const query = buildPageQuery(this.client.dialect, {
+        source: plan.source,
+        order,
+        start: next,
+        limit: pageSize + 1,
+      });
+      const page = collectPage(await this.fetch(plan, query), pageSize, shape);
+      if (page.rows.length > 0 || page.errors.length > 0) {
+        yield { rows: page.rows, errors: page.errors, position: page.position };
+      }
+      if (!page.more || page.last === undefined) {
+        return;
+      }
+      next = { kind: 'after', values: page.last };
+    }
+  }
+
+  /** Keyset paging never reaches a row with a NULL key column, so those rows are looked for apart. */
+  private async *nullKeys(
+    plan: ReadPlan,
+    window: { cursor: ErpColumn; value: string; lookbackMs: number } | undefined,
+  ): AsyncGenerator<ErpPage> {
+    const query = buildNullKeyQuery(this.client.dialect, {
+      source: plan.source,
+      key: plan.key,
+      since: window,
+      limit: NULL_KEY_REPORT_LIMIT + 1,
+    });
+    const fetched = await this.fetch(plan, query);
+    if (fetched.length > 0) {
+      yield {
+        rows: [],
+        errors: nullKeyErrors(fetched, NULL_KEY_REPORT_LIMIT, shapeOf(plan, plan.key)),
+        position: null,
+      };
+    }
+  }
+
+  private async plan(mapping: ErpSource, incremental: boolean): Promise<ReadPlan> {
+    const { source } = mapping;
+    const label = describeSource(mapping.name, source);
+    if (source.table !== undefined && splitTableName(source.table) === undefined) {
+      throw new ErpReadError(
+        ErpReadErrorCode.Unsupported,
+        `${label}: expected "table" or "schema.table" (for a name containing a dot, use a query)`,
+      );
+    }
+    const columns = await this.describe(label, source);
+    const find = (name: string, role: string): ErpColumn => {
+      const column = columns.find((candidate) => candidate.name === name);
+      if (column === undefined) {
+        const available = columns.map((candidate) => `"${candidate.name}"`).join(', ');
+        throw new ErpReadError(
+          ErpReadErrorCode.ColumnMissing,
+          `${label}: ${role} column "${name}" is not in the source's result (its columns: ${available})`,
+        );
+      }
+      return column;
+    };
+    const key = source.key.map((name) => find(name, 'key'));
+    const cursor = source.cursor === undefined ? undefined : find(source.cursor, 'cursor');
+    if (incremental) {
+      assertIncremental(label, source, cursor);
+    }
+    return { label, source, key, cursor };
+  }
+
+  private async describe(label: string, source: ErpSource['source']): Promise<ErpColumn[]> {
+    try {
+      return await this.client.describe(buildProbeQuery(this.client.dialect, source));
+    } catch (error) {
+      throw error instanceof ErpReadError ? error.within(label) : error;
+    }
+  }
+
+  private async fetch(plan: ReadPlan, query: ErpQuery): Promise<RawRow[]> {
+    try {
+      return await this.client.query(query);
+    } catch (error) {
+      throw error instanceof ErpReadError ? error.within(plan.label) : error;
+    }
+  }
+}
+
+function assertIncremental(label: string, source: ErpSource['source'], cursor: ErpColumn | undefined): void {
+  if (cursor === undefined) {
+    throw new ErpReadError(
+      ErpReadErrorCode.Unsupported,
+      `${label}: an incremental read needs source.cursor (without one every run is a full sweep)`,
+    );
+  }
+  if (source.lookback > 0 && !cursor.temporal) {
+    throw new ErpReadError(
+      ErpReadErrorCode.Unsupported,
+      `${label}: lookback (${source.lookback} ms) needs a date or timestamp cursor, but "${cursor.name}" is ` +
+        `${cursor.typeName}; set lookback to 0 for a number or version cursor`,
+    );
+  }
+}
+
+function shapeOf(plan: ReadPlan, order: readonly ErpColumn[]): RowShape {
+  return { key: plan.source.key, cursor: plan.cursor?.name, order: order.map((column) => column.name) };
+}
+
+function malformedKey(erpKey: string, plan: ReadPlan): RowError {
+  const columns = plan.source.key.join(', ');
+  return {
+    erpKey,
+    code: RowErrorCode.MalformedKey,
+    message:
+      `"${erpKey}" is not a key of this source: expected ${plan.key.length} part(s) (${columns}) ` +
+      `joined by "|" with "\\" escaping "|" and "\\"`,
+  };
+}

@@ -1,0 +1,166 @@
+import { Injectable } from '@nestjs/common';
+import type { ErpPage, ErpRowReader } from '../erp/erp-row.reader.js';
+import type { ErpRow, RowError } from '../erp/erp-row.js';
+import { InjectErpReader } from '../erp/erp.module.js';
+import { DealLinkRepository } from '../persistence/deal-link.repository.js';
+import { OperationStatus } from '../persistence/entities/sync-operation.entity.js';
+import { RunMode, type CursorPosition } from '../persistence/entities/sync-run.entity.js';
+import { SyncCursorRepository } from '../persistence/sync-cursor.repository.js';
+import { SyncOperationRepository } from '../persistence/sync-operation.repository.js';
+import { SyncOutcomeRepository } from '../persistence/sync-outcome.repository.js';
+import { SyncRunRepository } from '../persistence/sync-run.repository.js';
+import { changeEntries } from './change-entries.js';
+import { retryPolicyOf } from './outbox.applier.js';
+import { checkDeleteGuard, planDeleteChanges, type DeleteGuardTrip } from './plan/delete-plan.js';
+import { diffDeals } from './plan/deal-diff.js';
+import { runPrefix, type RunContext } from './run-context.js';
+
+export interface PlanOutcome {
+  readonly cursorFrom: CursorPosition | null;
+  /** The last position read in (cursor, key) order; where the next incremental run starts. */
+  readonly cursorTo: CursorPosition | null;
+  readonly guard: DeleteGuardTrip | null;
+  readonly stopped: boolean;
+}
+
+const UNSEEN_PAGE = 500;
+const RETRY_KEYS_PER_RUN = 10_000;
+
+/** Reads the ERP, diffs each page against the links and writes the plan to the outbox (DESIGN §1, §4). */
+@Injectable()
+export class ChangePlanner {
+  constructor(
+    @InjectErpReader() private readonly reader: ErpRowReader | null,
+    private readonly links: DealLinkRepository,
+    private readonly operations: SyncOperationRepository,
+    private readonly outcomes: SyncOutcomeRepository,
+    private readonly cursors: SyncCursorRepository,
+    private readonly runs: SyncRunRepository,
+  ) {}
+
+  /** Whether this run walks every key (and so may find deletes): full mode, or a source without a cursor. */
+  static sweeps(context: RunContext): boolean {
+    return (
+      context.run.erpKeys === null && (context.run.mode === RunMode.Full || !context.mapping.source.cursor)
+    );
+  }
+
+  async plan(context: RunContext): Promise<PlanOutcome> {
+    const reader = this.readerOrThrow();
+    const source = { name: context.mapping.name, source: context.mapping.source };
+    if (context.run.erpKeys !== null) {
+      const stopped = await this.consume(context, reader.readKeys(source, context.run.erpKeys));
+      return { cursorFrom: null, cursorTo: null, guard: null, stopped };
+    }
+    if (ChangePlanner.sweeps(context)) {
+      const stopped = await this.consume(context, reader.readAll(source), { markSeen: true });
+      const guard = stopped ? null : await this.planDeletes(context);
+      return { cursorFrom: null, cursorTo: null, guard, stopped };
+    }
+    const cursorFrom = await this.cursors.get(context.mapping.name);
+    const retryKeys = await this.links.keysDueForRetry(context.mapping.name, new Date(), RETRY_KEYS_PER_RUN);
+    let stopped = await this.consume(context, reader.readKeys(source, retryKeys));
+    const state = { cursorTo: cursorFrom };
+    if (!stopped) {
+      const skip = new Set(retryKeys);
+      stopped = await this.consume(context, reader.readChanges(source, cursorFrom), { skip, state });
+    }
+    return { cursorFrom, cursorTo: state.cursorTo, guard: null, stopped };
+  }
+
+  private async consume(
+    context: RunContext,
+    pages: AsyncIterable<ErpPage>,
+    options: {
+      markSeen?: boolean;
+      skip?: ReadonlySet<string>;
+      state?: { cursorTo: CursorPosition | null };
+    } = {},
+  ): Promise<boolean> {
+    for await (const page of pages) {
+      const rows = options.skip ? page.rows.filter((row) => !options.skip?.has(row.erpKey)) : page.rows;
+      await this.planPage(context, rows, page.errors);
+      if (options.markSeen) {
+        await this.links.markSeen(context.mapping.name, seenKeys(page), context.run.id);
+      }
+      if (options.state && page.position) {
+        options.state.cursorTo = page.position;
+      }
+      await this.runs.saveProgress(context.run.id, context.tally.snapshot());
+      if (context.control.shouldStop() || (await this.runs.isCancelRequested(context.run.id))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private async planPage(
+    context: RunContext,
+    rows: readonly ErpRow[],
+    errors: readonly RowError[],
+  ): Promise<void> {
+    const name = context.mapping.name;
+    const links = await this.links.findByKeys(
+      name,
+      rows.map((row) => row.erpKey),
+    );
+    const changes = diffDeals(
+      context.compiled,
+      rows.map((row) => ({ row, link: links.get(row.erpKey) ?? null })),
+      new Date(),
+    );
+    const entries = changeEntries(context.run, rows, changes, links, errors);
+    const status = context.run.dryRun ? OperationStatus.Planned : OperationStatus.Pending;
+    const queued = await this.operations.enqueue(entries.operations, status);
+    if (!context.run.dryRun) {
+      await this.outcomes.recordRowFailures(entries.failures, retryPolicyOf(context), new Date());
+      await this.links.refresh(name, entries.refreshes, new Date());
+    }
+    context.tally.add('rowsRead', rows.length + errors.length);
+    context.tally.add('planned', queued);
+    context.tally.add('unchanged', entries.unchanged);
+    context.tally.add('failed', entries.failures.length);
+  }
+
+  /** After a full sweep: links the sweep did not see are deletes, under the policy and its guard (invariant 7). */
+  private async planDeletes(context: RunContext): Promise<DeleteGuardTrip | null> {
+    const config = context.mapping.delete;
+    if (config.policy === 'ignore') {
+      return null;
+    }
+    const count = await this.links.countUnseen(context.mapping.name, context.run.id);
+    const guard = checkDeleteGuard(count, config, context.mappingIndex);
+    if (guard !== null) {
+      context.logger.warn(`${runPrefix(context.run)} ${guard.message}`);
+      return guard;
+    }
+    let afterKey: string | null = null;
+    for (;;) {
+      const unseen = await this.links.findUnseen(context.mapping.name, context.run.id, afterKey, UNSEEN_PAGE);
+      if (unseen.length === 0) {
+        return null;
+      }
+      afterKey = unseen[unseen.length - 1].erpKey;
+      const entries = changeEntries(context.run, [], planDeleteChanges(unseen, config), new Map(), []);
+      const status = context.run.dryRun ? OperationStatus.Planned : OperationStatus.Pending;
+      context.tally.add('planned', await this.operations.enqueue(entries.operations, status));
+    }
+  }
+
+  private readerOrThrow(): ErpRowReader {
+    if (!this.reader) {
+      throw new Error('ERP_DATABASE_URL is not set: there is no ERP database to read');
+    }
+    return this.reader;
+  }
+}
+
+function seenKeys(page: ErpPage): string[] {
+  const keys = page.rows.map((row) => row.erpKey);
+  for (const error of page.errors) {
+    if (error.erpKey !== null) {
+      keys.push(error.erpKey);
+    }
+  }
+  return keys;
+}

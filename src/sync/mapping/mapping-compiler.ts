@@ -1,0 +1,226 @@
+import { ConfigError } from '../../config/config.error.js';
+import type {
+  DeletePolicy,
+  FieldConfig,
+  FieldType,
+  MappingConfig,
+  Ownership,
+} from '../../config/mapping.schema.js';
+import type { ErpValue } from '../../erp/erp-row.js';
+import { convertValue, type ConversionOptions } from './field-value.js';
+import {
+  IDENTITY_FIELD_TYPES,
+  InvalidValue,
+  MappingErrorCode,
+  textOf,
+  type Converted,
+  type FieldTypes,
+} from './mapped-payload.js';
+import { parseTemplate, renderTemplate } from './template-text.js';
+
+type RowValues = Readonly<Record<string, ErpValue>>;
+
+/** One field, ready to evaluate against rows. */
+export interface CompiledField {
+  readonly name: string;
+  readonly type: FieldType;
+  readonly ownership: Ownership;
+  /** The source columns the field reads. */
+  readonly columns: readonly string[];
+  /** The Bitrix24 value, or the rule it broke with the column and value named. */
+  readonly evaluate: (values: RowValues) => Converted;
+}
+
+export interface PayloadSlot {
+  readonly name: string;
+  readonly type: FieldType;
+  readonly field: CompiledField | undefined;
+}
+
+/** A mapping prepared once per run: templates parsed, constants and value maps converted. */
+export interface CompiledMapping {
+  readonly name: string;
+  readonly originatorId: string;
+  readonly categoryId: number;
+  /** Decides whether a removed link whose row comes back is re-created (`delete`) or updated (closed deal). */
+  readonly deletePolicy: DeletePolicy;
+  /** Sorted by name. */
+  readonly fields: readonly CompiledField[];
+  /** Every payload key in sorted order with its field (none for ORIGINATOR_ID, ORIGIN_ID, CATEGORY_ID). */
+  readonly payloadOrder: readonly PayloadSlot[];
+  /** Every payload field's type, ORIGINATOR_ID, ORIGIN_ID and CATEGORY_ID included. */
+  readonly fieldTypes: FieldTypes;
+  /** Every source column a field reads, sorted. */
+  readonly columns: readonly string[];
+}
+
+/**
+ * Prepares a validated mapping for evaluation. Throws ConfigError listing every constant or value-map
+ * entry that its field type rejects, each with its YAML path (`mappings[0].fields.STAGE_ID.map.draft`).
+ */
+export function compileMapping(mapping: MappingConfig, index?: number): CompiledMapping {
+  const prefix = index === undefined ? `mapping "${mapping.name}"` : `mappings[${index}]`;
+  const problems: string[] = [];
+  const fields = Object.keys(mapping.fields)
+    .sort()
+    .map((name) =>
+      compileField(name, mapping.fields[name], mapping.source.timezone, (path, message) =>
+        problems.push(`${prefix}.fields.${name}${path}: ${message}`),
+      ),
+    );
+  if (problems.length > 0) {
+    throw new ConfigError(problems);
+  }
+  const fieldTypes: Record<string, FieldType> = { ...IDENTITY_FIELD_TYPES };
+  for (const field of fields) {
+    fieldTypes[field.name] = field.type;
+  }
+  return {
+    name: mapping.name,
+    originatorId: mapping.target.originatorId,
+    categoryId: mapping.target.categoryId,
+    deletePolicy: mapping.delete.policy,
+    fields,
+    payloadOrder: Object.keys(fieldTypes)
+      .sort()
+      .map((name) => ({ name, type: fieldTypes[name], field: fields.find((field) => field.name === name) })),
+    fieldTypes,
+    columns: [...new Set(fields.flatMap((field) => field.columns))].sort(),
+  };
+}
+
+/** Problems for columns the mapping reads that the source does not return (names are case-sensitive). */
+export function findMissingColumns(mapping: CompiledMapping, available: readonly string[]): string[] {
+  const present = new Set(available);
+  return mapping.fields.flatMap((field) =>
+    field.columns
+      .filter((column) => !present.has(column))
+      .map(
+        (column) =>
+          `mapping "${mapping.name}": fields.${field.name} reads column "${column}", which the source does not return`,
+      ),
+  );
+}
+
+type Report = (path: string, message: string) => void;
+
+function compileField(name: string, config: FieldConfig, sourceZone: string, report: Report): CompiledField {
+  const options: ConversionOptions = {
+    zones: { read: sourceZone, write: config.timezone ?? sourceZone },
+    text: { maxLength: config.maxLength, truncate: config.truncate },
+  };
+  const convert = (value: unknown) => convertValue(config.type, value, options);
+  const base = { name, type: config.type, ownership: config.ownership };
+  if (config.value !== undefined) {
+    const constant = convert(config.value);
+    if (constant instanceof InvalidValue) {
+      report('.value', `${quote(config.value)} is not a valid ${config.type}: ${constant.rule}`);
+    }
+    return { ...base, columns: [], evaluate: () => constant };
+  }
+  if (config.template !== undefined) {
+    return { ...base, ...compileTemplate(config.template, convert, report) };
+  }
+  const column = config.column ?? '';
+  const read = config.map === undefined ? convert : compileValueMap(column, config, convert, report);
+  return {
+    ...base,
+    columns: [column],
+    evaluate: (values) => {
+      const raw = values[column];
+      if (raw === undefined) {
+        return missingColumn(column);
+      }
+      const converted = read(raw);
+      return converted instanceof InvalidValue
+        ? explain(converted, `column "${column}" value`, raw)
+        : converted;
+    },
+  };
+}
+
+function compileTemplate(
+  template: string,
+  convert: (value: unknown) => Converted,
+  report: Report,
+): Pick<CompiledField, 'columns' | 'evaluate'> {
+  const parsed = parseTemplate(template);
+  if (typeof parsed === 'string') {
+    report('.template', parsed);
+    return { columns: [], evaluate: () => null };
+  }
+  const columns = parsed.columns;
+  return {
+    columns: [...new Set(columns)],
+    evaluate: (values) => {
+      const parts: ErpValue[] = [];
+      for (const column of columns) {
+        const raw = values[column];
+        if (raw === undefined) {
+          return missingColumn(column);
+        }
+        parts.push(raw);
+      }
+      const text = renderTemplate(parsed, parts);
+      const converted = convert(text);
+      return converted instanceof InvalidValue ? explain(converted, 'template result', text) : converted;
+    },
+  };
+}
+
+function compileValueMap(
+  column: string,
+  config: FieldConfig,
+  convert: (value: unknown) => Converted,
+  report: Report,
+): (raw: ErpValue) => Converted {
+  const entries = new Map<string, Converted>();
+  for (const [key, target] of Object.entries(config.map ?? {})) {
+    const converted = convert(target);
+    if (converted instanceof InvalidValue) {
+      report(`.map.${key}`, `${quote(target)} is not a valid ${config.type}: ${converted.rule}`);
+    }
+    entries.set(key, converted);
+  }
+  const fallback = config.default === undefined ? undefined : convert(config.default);
+  if (fallback instanceof InvalidValue) {
+    report('.default', `${quote(config.default)} is not a valid ${config.type}: ${fallback.rule}`);
+  }
+  const allowed = [...entries.keys()].join(', ');
+  return (raw) => {
+    const mapped = raw === null ? undefined : entries.get(String(raw));
+    if (mapped !== undefined) {
+      return mapped;
+    }
+    return (
+      fallback ??
+      new InvalidValue(
+        MappingErrorCode.UnmappedValue,
+        `not in the value map (allowed: ${allowed}) and the field has no default`,
+      )
+    );
+  };
+}
+
+function missingColumn(column: string): InvalidValue {
+  return new InvalidValue(
+    MappingErrorCode.MissingColumn,
+    `column "${column}" is not in the source row (names are case-sensitive; check the SELECT list)`,
+  );
+}
+
+/** Puts the source and the value in front of the rule: `column "amount" value "12,50": decimal comma …`. */
+function explain(invalid: InvalidValue, source: string, raw: unknown): InvalidValue {
+  return new InvalidValue(invalid.code, `${source} ${quote(raw)}: ${invalid.rule}`);
+}
+
+/** A value for a message: strings quoted and cut at 80 characters, NULL spelled out. */
+export function quote(value: unknown): string {
+  if (value === null || value === undefined) {
+    return 'NULL';
+  }
+  if (typeof value !== 'string') {
+    return textOf(value);
+  }
+  return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
+}

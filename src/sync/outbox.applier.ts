@@ -1,0 +1,242 @@
+import { Injectable } from '@nestjs/common';
+import { Bitrix24Error, RecordErrorReason } from '../bitrix24/bitrix24.error.js';
+import { CrmDealGateway } from '../bitrix24/crm-deal.gateway.js';
+import type { DealFields, DealWriteOutcome } from '../bitrix24/crm-deal.types.js';
+import { DealLinkRepository } from '../persistence/deal-link.repository.js';
+import { OperationAction, type SyncOperation } from '../persistence/entities/sync-operation.entity.js';
+import { SyncOperationRepository } from '../persistence/sync-operation.repository.js';
+import { SyncOutcomeRepository, type OperationOutcome } from '../persistence/sync-outcome.repository.js';
+import { SyncRunRepository } from '../persistence/sync-run.repository.js';
+import { adoptionFor, type Adoption } from './deal-adoption.js';
+import { runPrefix, type RunContext } from './run-context.js';
+
+/** Operations claimed and sent together; the client packs them into batches of 50 under the rate limit. */
+const CHUNK = 500;
+/** Passes over the outbox per run: unknown outcomes get resolved and re-sent in the next pass. */
+const MAX_PASSES = 4;
+
+export const UNKNOWN_OUTCOME = 'UNKNOWN_OUTCOME';
+export const LIMITED = 'RATE_LIMITED';
+
+export interface ApplyResult {
+  /** Operations still open (unknown outcome after every pass, or stopped early): the next run resumes them. */
+  readonly open: number;
+  readonly stopped: boolean;
+}
+
+interface Sent {
+  readonly operation: SyncOperation;
+  readonly outcome: DealWriteOutcome;
+}
+
+/** Sends the outbox to Bitrix24 and confirms each answer (DESIGN §1, invariants 1, 2 and 4). */
+@Injectable()
+export class OutboxApplier {
+  constructor(
+    private readonly operations: SyncOperationRepository,
+    private readonly outcomes: SyncOutcomeRepository,
+    private readonly links: DealLinkRepository,
+    private readonly runs: SyncRunRepository,
+    private readonly gateway: CrmDealGateway,
+  ) {}
+
+  async applyOpen(context: RunContext): Promise<ApplyResult> {
+    const mapping = context.mapping.name;
+    const firstSync = !(await this.links.hasConfirmedDeals(mapping));
+    for (let pass = 0; pass < MAX_PASSES; pass++) {
+      let afterId: string | null = null;
+      for (;;) {
+        if (await this.mustStop(context)) {
+          return { open: await this.operations.countOpen(mapping), stopped: true };
+        }
+        const chunk = await this.operations.findOpen(mapping, afterId, CHUNK);
+        if (chunk.length === 0) {
+          break;
+        }
+        afterId = chunk[chunk.length - 1].id;
+        await this.applyChunk(context, chunk, firstSync);
+        await this.runs.saveProgress(context.run.id, context.tally.snapshot());
+      }
+      const open = await this.operations.countOpen(mapping);
+      if (open === 0) {
+        return { open, stopped: false };
+      }
+      context.logger.warn(
+        `${runPrefix(context.run)} ${open} operation(s) with an unknown outcome: resolving`,
+      );
+    }
+    return { open: await this.operations.countOpen(mapping), stopped: false };
+  }
+
+  private async applyChunk(
+    context: RunContext,
+    chunk: readonly SyncOperation[],
+    firstSync: boolean,
+  ): Promise<void> {
+    const creates = chunk.filter((operation) => operation.action === OperationAction.Create);
+    const adoptions = await this.resolveEarlierCreates(context, creates, firstSync);
+    const toSend = chunk.filter((operation) => !adoptions.has(operation.id));
+    await this.operations.markInFlight(
+      toSend.map((operation) => operation.id),
+      new Date(),
+    );
+    const sent = await this.send(context, toSend);
+    const adopted: OperationOutcome[] = [...adoptions.values()].map((adoption) => ({
+      kind: 'succeeded',
+      operation: adoption.operation,
+      dealId: adoption.dealId,
+    }));
+    await this.confirm(context, adopted, sent);
+  }
+
+  /**
+   * A create that may already have reached Bitrix24 (sent before with no answer, or a first sync into a
+   * portal that may hold our deals from a lost state database) is looked up by ORIGINATOR_ID + ORIGIN_ID
+   * and adopted when found, never created twice (invariant 1).
+   */
+  private async resolveEarlierCreates(
+    context: RunContext,
+    creates: readonly SyncOperation[],
+    firstSync: boolean,
+  ): Promise<Map<string, Adoption>> {
+    const uncertain = creates.filter((operation) => firstSync || operation.attempt > 0);
+    if (uncertain.length === 0) {
+      return new Map();
+    }
+    const found = await this.gateway.findByOrigin(
+      context.mapping.target.originatorId,
+      uncertain.map((operation) => operation.erpKey),
+      ['ID'],
+    );
+    const adoptions = new Map<string, Adoption>();
+    for (const operation of uncertain) {
+      const adoption = adoptionFor(operation, found.get(operation.erpKey) ?? []);
+      if (adoption) {
+        adoptions.set(operation.id, adoption);
+        if (adoption.duplicates.length > 0) {
+          context.logger.warn(
+            `${runPrefix(context.run)} key ${operation.erpKey} has several deals (${[adoption.dealId, ...adoption.duplicates].join(', ')}); linked to ${adoption.dealId}`,
+          );
+        }
+      }
+    }
+    if (adoptions.size > 0) {
+      context.logger.log(`${runPrefix(context.run)} adopted ${adoptions.size} deal(s) already in Bitrix24`);
+    }
+    return adoptions;
+  }
+
+  private async send(context: RunContext, operations: readonly SyncOperation[]): Promise<Sent[]> {
+    const of = (action: OperationAction) => operations.filter((operation) => operation.action === action);
+    const creates = of(OperationAction.Create);
+    // The `close` delete policy is a stage update; its link is still marked removed on success.
+    const isClose = (operation: SyncOperation) => Object.keys(operation.fields).length > 0;
+    const updates = [...of(OperationAction.Update), ...of(OperationAction.Delete).filter(isClose)];
+    const deletes = of(OperationAction.Delete).filter((operation) => !isClose(operation));
+    const [created, updated, deleted] = await Promise.all([
+      this.gateway.createMany(creates.map((operation) => this.createFields(context, operation))),
+      this.gateway.updateMany(
+        updates.map((operation) => ({
+          dealId: operation.dealId as number,
+          fields: operation.fields as DealFields,
+        })),
+      ),
+      this.gateway.deleteMany(deletes.map((operation) => operation.dealId as number)),
+    ]);
+    const pair = (list: readonly SyncOperation[], outcomes: readonly DealWriteOutcome[]) =>
+      list.map((operation, index) => ({ operation, outcome: outcomes[index] }));
+    return [...pair(creates, created), ...pair(updates, updated), ...pair(deletes, deleted)];
+  }
+
+  /** Every deal we create carries who owns it and which ERP row it is (invariant 1). */
+  private createFields(context: RunContext, operation: SyncOperation): DealFields {
+    return {
+      ...(operation.fields as DealFields),
+      ORIGINATOR_ID: context.mapping.target.originatorId,
+      ORIGIN_ID: operation.erpKey,
+      CATEGORY_ID: context.mapping.target.categoryId,
+    };
+  }
+
+  private async confirm(
+    context: RunContext,
+    adopted: OperationOutcome[],
+    sent: readonly Sent[],
+  ): Promise<void> {
+    const outcomes = [...adopted];
+    const unknown: SyncOperation[] = [];
+    const limited: SyncOperation[] = [];
+    let stopper: Bitrix24Error | undefined;
+    for (const { operation, outcome } of sent) {
+      if (outcome.status === 'ok') {
+        outcomes.push({ kind: 'succeeded', operation, dealId: outcome.dealId });
+      } else if (outcome.status === 'unknown') {
+        unknown.push(operation);
+      } else if (isAlreadyDeleted(operation, outcome.error)) {
+        outcomes.push({ kind: 'succeeded', operation, dealId: operation.dealId as number });
+      } else if (outcome.error.isLimit || outcome.error.stopsRuns) {
+        limited.push(operation);
+        stopper = outcome.error.stopsRuns ? outcome.error : stopper;
+      } else {
+        outcomes.push({
+          kind: 'failed',
+          operation,
+          code: outcome.error.code,
+          message: describeFailure(operation, outcome.error),
+        });
+      }
+    }
+    const now = new Date();
+    await this.outcomes.record(outcomes, retryPolicyOf(context), now);
+    await this.operations.release(
+      ids(unknown),
+      UNKNOWN_OUTCOME,
+      'no answer from Bitrix24: resolved before resending',
+      now,
+    );
+    await this.operations.release(ids(limited), LIMITED, 'not sent: Bitrix24 limit or authorization', now);
+    this.count(context, outcomes);
+    if (stopper) {
+      throw stopper;
+    }
+  }
+
+  private count(context: RunContext, outcomes: readonly OperationOutcome[]): void {
+    for (const outcome of outcomes) {
+      context.tally.add('applied');
+      if (outcome.kind === 'failed') {
+        context.tally.add('failed');
+      } else {
+        context.tally.add(COUNTER[outcome.operation.action]);
+      }
+    }
+  }
+
+  private async mustStop(context: RunContext): Promise<boolean> {
+    return context.control.shouldStop() || (await this.runs.isCancelRequested(context.run.id));
+  }
+}
+
+const COUNTER = {
+  [OperationAction.Create]: 'created',
+  [OperationAction.Update]: 'updated',
+  [OperationAction.Delete]: 'deleted',
+} as const;
+
+const ids = (operations: readonly SyncOperation[]) => operations.map((operation) => operation.id);
+
+export const retryPolicyOf = (context: RunContext) => ({
+  maxAttempts: context.mapping.retry.maxAttempts,
+  backoffMs: context.mapping.retry.backoff,
+});
+
+function isAlreadyDeleted(operation: SyncOperation, error: Bitrix24Error): boolean {
+  return operation.action === OperationAction.Delete && error.reason === RecordErrorReason.NotFound;
+}
+
+function describeFailure(operation: SyncOperation, error: Bitrix24Error): string {
+  if (operation.action === OperationAction.Update && error.reason === RecordErrorReason.NotFound) {
+    return `deal ${operation.dealId} no longer exists in Bitrix24 (deleted by hand?); a reconcile run recreates it`;
+  }
+  return error.description || error.message;
+}

@@ -1,0 +1,154 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Bitrix24Error } from '../bitrix24/bitrix24.error.js';
+import type { MappingConfig } from '../config/config.types.js';
+import { InjectConfig } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.types.js';
+import { RunMode, RunStatus, type SyncRun } from '../persistence/entities/sync-run.entity.js';
+import { SyncRunRepository, type RunCounters } from '../persistence/sync-run.repository.js';
+import { ChangePlanner, type PlanOutcome } from './change.planner.js';
+import { compileMapping } from './mapping/mapping-compiler.js';
+import { OutboxApplier, type ApplyResult } from './outbox.applier.js';
+import { ReconcilePlanner } from './reconcile.planner.js';
+import { runPrefix, RunTally, type RunContext, type RunControl } from './run-context.js';
+import { runVerdict } from './run-verdict.js';
+
+/** Executes one run: resume the outbox, plan, apply, finish (DESIGN §1). Called under the mapping's run lock. */
+@Injectable()
+export class SyncRunExecutor {
+  private readonly logger = new Logger(SyncRunExecutor.name);
+
+  constructor(
+    @InjectConfig() private readonly config: AppConfig,
+    private readonly runs: SyncRunRepository,
+    private readonly planner: ChangePlanner,
+    private readonly reconciler: ReconcilePlanner,
+    private readonly applier: OutboxApplier,
+  ) {}
+
+  async execute(run: SyncRun, mapping: MappingConfig, control: RunControl): Promise<SyncRun> {
+    const context = this.contextFor(run, mapping, control);
+    const started = Date.now();
+    let plan: PlanOutcome | undefined;
+    let apply: ApplyResult | undefined;
+    let error: unknown;
+    try {
+      await this.runs.start(run.id, null, new Date());
+      this.logger.log(`${runPrefix(run)} started: ${describeRun(run)}`);
+      if (!(await this.runs.isCancelRequested(run.id))) {
+        apply = run.dryRun ? undefined : await this.resume(context);
+        plan = apply?.stopped ? undefined : await this.plan(context);
+        if (!run.dryRun && plan && !plan.stopped) {
+          apply = await this.applier.applyOpen(context);
+        }
+      }
+    } catch (caught) {
+      error = caught;
+    }
+    return this.finish(
+      context,
+      { plan, apply, error, cancelled: await this.runs.isCancelRequested(run.id) },
+      started,
+    );
+  }
+
+  /** Operations left open by earlier runs (a crash, a shutdown) go first, so no key is planned twice. */
+  private async resume(context: RunContext): Promise<ApplyResult> {
+    const result = await this.applier.applyOpen(context);
+    if (context.tally.get('applied') > 0) {
+      this.logger.log(
+        `${runPrefix(context.run)} resumed ${context.tally.get('applied')} operation(s) left by earlier runs`,
+      );
+    }
+    return result;
+  }
+
+  private async plan(context: RunContext): Promise<PlanOutcome> {
+    const plan =
+      context.run.mode === RunMode.Reconcile
+        ? await this.reconciler.plan(context)
+        : await this.planner.plan(context);
+    this.logger.log(
+      `${runPrefix(context.run)} planned ${context.tally.get('planned')} operation(s) from ${context.tally.get('rowsRead')} row(s); ` +
+        `${context.tally.get('unchanged')} unchanged, ${context.tally.get('failed')} failed`,
+    );
+    return plan;
+  }
+
+  private async finish(
+    context: RunContext,
+    steps: { plan?: PlanOutcome; apply?: ApplyResult; error: unknown; cancelled: boolean },
+    started: number,
+  ): Promise<SyncRun> {
+    const counters: RunCounters = context.tally.snapshot();
+    const verdict = runVerdict({
+      counters,
+      dryRun: context.run.dryRun,
+      cancelled: steps.cancelled,
+      stopped: Boolean(steps.plan?.stopped || steps.apply?.stopped),
+      openLeft: steps.apply?.open ?? 0,
+      guard: steps.plan?.guard ?? null,
+      error: describeError(steps.error),
+    });
+    const advanceCursor =
+      verdict.advanceCursor && context.run.mode === RunMode.Incremental && context.run.erpKeys === null;
+    await this.runs.finish(
+      context.run,
+      {
+        status: verdict.status,
+        counters,
+        error: verdict.error,
+        cursorTo: steps.plan?.cursorTo ?? null,
+        advanceCursor,
+      },
+      new Date(),
+    );
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    const summary =
+      `${runPrefix(context.run)} ${verdict.status} in ${seconds}s: ${counters.created} created, ${counters.updated} updated, ` +
+      `${counters.deleted} deleted, ${counters.unchanged} unchanged, ${counters.failed} failed` +
+      (verdict.error ? ` — ${verdict.error}` : '');
+    if (verdict.status === RunStatus.Failed) {
+      this.logger.error(summary);
+    } else {
+      this.logger.log(summary);
+    }
+    return (await this.runs.findById(context.run.id)) as SyncRun;
+  }
+
+  private contextFor(run: SyncRun, mapping: MappingConfig, control: RunControl): RunContext {
+    const mappingIndex = this.config.mappings.findIndex((candidate) => candidate.name === mapping.name);
+    return {
+      run,
+      mapping,
+      compiled: compileMapping(mapping, mappingIndex),
+      mappingIndex,
+      tally: new RunTally(),
+      control,
+      logger: this.logger,
+    };
+  }
+}
+
+function describeRun(run: SyncRun): string {
+  const parts: string[] = [run.mode, run.trigger];
+  if (run.dryRun) {
+    parts.push('dry run');
+  }
+  if (run.erpKeys) {
+    parts.push(`${run.erpKeys.length} key(s)`);
+  }
+  if (run.requestedBy) {
+    parts.push(`by ${run.requestedBy}`);
+  }
+  return parts.join(', ');
+}
+
+function describeError(error: unknown): string | null {
+  if (error === undefined) {
+    return null;
+  }
+  if (error instanceof Bitrix24Error) {
+    return error.hint ? `${error.message} — ${error.hint}` : error.message;
+  }
+  return error instanceof Error ? error.message : JSON.stringify(error);
+}

@@ -1,0 +1,106 @@
+import { describe, expect, it } from '@jest/globals';
+import pg from 'pg';
+import { postgresDialect } from '../../src/erp/sql-dialect.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { erpReaderScenarios } from './erp-reader.scenarios.js';
+import { collect, mappingOf, readerFor, type ErpTestDriver } from './erp-test.driver.js';
+
+let database: TestDatabase | undefined;
+let admin: pg.Client | undefined;
+
+const connected = (): pg.Client => {
+  if (admin === undefined) {
+    throw new Error('the PostgreSQL driver is not set up');
+  }
+  return admin;
+};
+
+const databaseUrl = (): string => {
+  if (database === undefined) {
+    throw new Error('the PostgreSQL database is not set up');
+  }
+  return database.url;
+};
+
+const postgres: ErpTestDriver = {
+  name: 'PostgreSQL',
+  dialect: 'postgres',
+  async setUp() {
+    database = await createTestDatabase('erp');
+    admin = new pg.Client({ connectionString: database.url });
+    await admin.connect();
+    return database.url;
+  },
+  async tearDown() {
+    await admin?.end();
+    await database?.drop();
+  },
+  async exec(sql, params = []) {
+    await connected().query(sql, [...params]);
+  },
+  async count(table) {
+    const result = await connected().query<{ n: string }>(
+      `SELECT count(*) AS n FROM ${postgresDialect.quote(table)}`,
+    );
+    return Number(result.rows[0].n);
+  },
+  quote: (identifier) => postgresDialect.quote(identifier),
+  placeholder: (position) => `$${position}`,
+  types: {
+    int: 'integer',
+    bigint: 'bigint',
+    text: 'text',
+    timestamp: 'timestamp(6)',
+    decimal: 'numeric(30, 6)',
+  },
+  series: (count) => `SELECT g AS n FROM generate_series(1, ${count}) AS g`,
+  writingFunction: (log) =>
+    `CREATE FUNCTION bump() RETURNS integer LANGUAGE sql VOLATILE AS $$ INSERT INTO ${log} VALUES (1) RETURNING 1 $$`,
+  sessionTimeZone: { sql: `current_setting('TimeZone')`, expected: 'UTC' },
+  missingTableMessage: /relation "no_such_table" does not exist \(42P01\)/,
+  refusedUrl(url, password) {
+    const refused = new URL(url);
+    refused.password = password;
+    refused.pathname = '/no_such_database';
+    return refused.toString();
+  },
+};
+
+describe('ErpRowReader on PostgreSQL', () => {
+  erpReaderScenarios(postgres);
+
+  it('leaves pg’s global type parsers alone (the state database relies on them)', async () => {
+    const reader = readerFor(postgres, databaseUrl());
+    try {
+      const [page] = await collect(
+        reader.readAll(
+          mappingOf({ query: `SELECT 1 AS id, TIMESTAMP '2024-01-01 10:00:00.123456' AS at`, key: ['id'] }),
+        ),
+      );
+      const plain = await connected().query<{ at: unknown }>(`SELECT TIMESTAMP '2024-01-01 10:00:00' AS at`);
+
+      expect(page.rows[0].values.at).toBe('2024-01-01 10:00:00.123456');
+      expect(plain.rows[0].at).toBeInstanceOf(Date);
+    } finally {
+      await reader.close();
+    }
+  });
+
+  it('reads timestamptz as UTC text with its offset', async () => {
+    const reader = readerFor(postgres, databaseUrl());
+    try {
+      const [page] = await collect(
+        reader.readAll(
+          mappingOf({
+            query: `SELECT 1 AS id, TIMESTAMPTZ '2024-01-01 10:00:00.5+03' AS at, 2.5::float8 AS f`,
+            key: ['id'],
+          }),
+        ),
+      );
+
+      expect(page.rows[0].values).toEqual({ id: 1, at: '2024-01-01 07:00:00.5+00', f: 2.5 });
+    } finally {
+      await reader.close();
+    }
+  });
+});
