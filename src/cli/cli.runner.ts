@@ -1,10 +1,13 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../config/config.error.js';
 import { EXIT_CONFIG, EXIT_FAILURE, EXIT_OK, type CliCommand } from './cli-command.js';
+import { checkCommand } from './check.command.js';
 import { migrateCommand } from './migrate.command.js';
+import { planCommand } from './plan.command.js';
+import { runCommand } from './run.command.js';
 import { startCommand } from './start.command.js';
 
-const COMMANDS: readonly CliCommand[] = [startCommand, migrateCommand];
+const COMMANDS: readonly CliCommand[] = [startCommand, runCommand, planCommand, checkCommand, migrateCommand];
 
 const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const;
 

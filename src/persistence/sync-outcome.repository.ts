@@ -95,13 +95,20 @@ export class SyncOutcomeRepository {
     });
   }
 
-  async recordRowFailures(failures: readonly RowFailure[], retry: RetryPolicy, now: Date): Promise<void> {
+  /** A dry run records the failures for the operator to read, but leaves the links' retry state alone. */
+  async recordRowFailures(
+    failures: readonly RowFailure[],
+    retry: RetryPolicy,
+    now: Date,
+    options: { dryRun: boolean } = { dryRun: false },
+  ): Promise<void> {
     if (failures.length === 0) {
       return;
     }
     await this.dataSource.transaction(async (manager) => {
       for (const failure of failures) {
-        const parked = failure.erpKey === null ? false : await this.failLink(manager, failure, retry, now);
+        const touchLink = failure.erpKey !== null && !options.dryRun;
+        const parked = touchLink ? await this.failLink(manager, failure, retry, now) : false;
         await manager.query(
           `INSERT INTO sync_operation (run_id, mapping, erp_key, action, status, fields, changes, error_code,
                                        error_message, finished_at, created_at, updated_at)

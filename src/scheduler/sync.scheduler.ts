@@ -18,7 +18,8 @@ export class SyncScheduler implements OnApplicationBootstrap {
     private readonly sync: SyncService,
   ) {}
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
+    await this.sync.resumeQueued();
     for (const job of scheduledJobs(this.config.mappings)) {
       const cron = CronJob.from({
         cronTime: job.cron,

@@ -112,8 +112,9 @@ export class ChangePlanner {
     const entries = changeEntries(context.run, rows, changes, links, errors);
     const status = context.run.dryRun ? OperationStatus.Planned : OperationStatus.Pending;
     const queued = await this.operations.enqueue(entries.operations, status);
-    if (!context.run.dryRun) {
-      await this.outcomes.recordRowFailures(entries.failures, retryPolicyOf(context), new Date());
+    const dryRun = context.run.dryRun;
+    await this.outcomes.recordRowFailures(entries.failures, retryPolicyOf(context), new Date(), { dryRun });
+    if (!dryRun) {
       await this.links.refresh(name, entries.refreshes, new Date());
     }
     context.tally.add('rowsRead', rows.length + errors.length);

@@ -98,6 +98,7 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
     });
   }
 
+  /** Crash recovery: runs left `running` by a dead process are closed; their open operations stay for the next run. */
   async onApplicationBootstrap(): Promise<void> {
     const now = new Date();
     for (const run of await this.runs.findUnfinished()) {
@@ -112,7 +113,14 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
         this.logger.warn(
           `Run ${run.id} of ${run.mapping} was left running by a dead process: closed as failed`,
         );
-      } else if (run.status === RunStatus.Queued) {
+      }
+    }
+  }
+
+  /** The daemon picks up runs queued before it started (the CLI only runs what it was asked to). */
+  async resumeQueued(): Promise<void> {
+    for (const run of await this.runs.findUnfinished()) {
+      if (run.status === RunStatus.Queued && this.config.mappings.some((mapping) => mapping.name === run.mapping)) {
         this.drainSoon(run.mapping);
       }
     }

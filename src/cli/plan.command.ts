@@ -1,0 +1,106 @@
+import { loadConfigFromProcess } from '../config/config.loader.js';
+import {
+  OperationAction,
+  OperationStatus,
+  type SyncOperation,
+} from '../persistence/entities/sync-operation.entity.js';
+import { RunMode, RunTrigger } from '../persistence/entities/sync-run.entity.js';
+import { SyncLogRepository } from '../persistence/sync-log.repository.js';
+import { SyncService } from '../sync/sync.service.js';
+import { EXIT_FAILURE, EXIT_OK, type CliCommand } from './cli-command.js';
+import { withEngine } from './engine-context.js';
+import { requireMapping } from './run.command.js';
+
+const PAGE = 500;
+
+export const planCommand: CliCommand = {
+  name: 'plan',
+  summary: 'Dry run: show what a run would change, field by field; nothing is written to Bitrix24',
+  usage: 'erp-bitrix24-sync plan --mapping NAME [--full] [--json]',
+  options: { mapping: { type: 'string' }, full: { type: 'boolean' }, json: { type: 'boolean' } },
+  async run(values) {
+    const mapping = requireMapping(values.mapping);
+    const json = values.json === true;
+    const summary = await withEngine(loadConfigFromProcess(), async (app) => {
+      const run = await app.get(SyncService).runAndWait({
+        mapping,
+        mode: values.full ? RunMode.Full : RunMode.Incremental,
+        trigger: RunTrigger.Manual,
+        dryRun: true,
+        requestedBy: 'cli plan',
+      });
+      if (run.error && run.rowsRead === 0) {
+        throw new Error(run.error);
+      }
+      const counts = { creates: 0, updates: 0, deletes: 0, unchanged: run.unchanged, failed: 0 };
+      const log = app.get(SyncLogRepository);
+      let afterId: string | undefined;
+      for (;;) {
+        const page = await log.listRunOperations(run.id, {}, { afterId, limit: PAGE });
+        for (const operation of page.items) {
+          countOperation(counts, operation);
+          process.stdout.write(
+            json ? `${JSON.stringify(operationJson(operation))}\n` : `${describeOperation(operation)}\n`,
+          );
+        }
+        if (!page.hasMore) {
+          break;
+        }
+        afterId = page.items[page.items.length - 1].id;
+      }
+      if (run.error) {
+        process.stderr.write(`${run.error}\n`);
+      }
+      return counts;
+    });
+    process.stdout.write(
+      json
+        ? `${JSON.stringify(summary)}\n`
+        : `\n${summary.creates} to create, ${summary.updates} to update, ${summary.deletes} to delete or close, ` +
+            `${summary.unchanged} unchanged, ${summary.failed} failing\n`,
+    );
+    return summary.failed > 0 ? EXIT_FAILURE : EXIT_OK;
+  },
+};
+
+function countOperation(
+  counts: { creates: number; updates: number; deletes: number; failed: number },
+  operation: SyncOperation,
+): void {
+  if (operation.status !== OperationStatus.Planned) {
+    counts.failed++;
+  } else if (operation.action === OperationAction.Create) {
+    counts.creates++;
+  } else if (operation.action === OperationAction.Update) {
+    counts.updates++;
+  } else {
+    counts.deletes++;
+  }
+}
+
+function operationJson(operation: SyncOperation) {
+  return {
+    erpKey: operation.erpKey,
+    action: operation.action,
+    dealId: operation.dealId,
+    changes: operation.changes,
+    error: operation.errorMessage ? { code: operation.errorCode, message: operation.errorMessage } : null,
+  };
+}
+
+/** `update 42 (deal 1017)` then one indented `FIELD: old → new` line per field. */
+export function describeOperation(operation: SyncOperation): string {
+  const head = `${operation.status === OperationStatus.Planned ? operation.action : 'FAIL'} ${operation.erpKey}${
+    operation.dealId ? ` (deal ${operation.dealId})` : ''
+  }`;
+  if (operation.errorMessage) {
+    return `${head}\n    ${operation.errorCode ? `${operation.errorCode}: ` : ''}${operation.errorMessage}`;
+  }
+  const fields = Object.entries(operation.changes).map(
+    ([field, change]) => `    ${field}: ${show(change.old)} → ${show(change.new)}`,
+  );
+  return [head, ...fields].join('\n');
+}
+
+const show = (value: unknown): string =>
+  value === null || value === undefined ? '∅' : JSON.stringify(value);
