@@ -2,6 +2,7 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import type { AppConfig } from '../config/config.types.js';
+import { redactRequestUrl } from './request-url.js';
 import { SecretScrubber } from './secret-scrubber.js';
 
 /** Paths pino masks before a line is even serialized (redaction at the source). */
@@ -39,6 +40,13 @@ export class LoggingModule {
               customLogLevel: (_req, res, error) =>
                 error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
               quietReqLogger: true,
+              serializers: {
+                req: (req: { method?: string; url?: string; id?: unknown }) => ({
+                  id: req.id,
+                  method: req.method,
+                  url: redactRequestUrl(req.url ?? ''),
+                }),
+              },
             },
             stream,
           ],

@@ -49,10 +49,16 @@ describe('the daemon', () => {
     await fetch(`${daemon.url}/nowhere?auth=${ADMIN_TOKEN}`, {
       headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
     });
+    await (await fetch(`${daemon.url}/elsewhere?token=not-a-configured-secret-42`)).text();
+    for (let tick = 0; tick < 50 && !logs.text.includes('/elsewhere'); tick++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     daemon.logger.info(`an error message that quotes ${ERP_PASSWORD} and ${WEBHOOK_SECRET} by mistake`);
 
     expect(logs.text).toContain('/nowhere');
     expect(logs.text).toContain('Listening on');
+    expect(logs.text).toContain('/elsewhere?token=[redacted]');
+    expect(logs.text).not.toContain('not-a-configured-secret-42');
     for (const secret of [WEBHOOK_SECRET, ADMIN_TOKEN, ERP_PASSWORD]) {
       expect(logs.text).not.toContain(secret);
     }
