@@ -1,5 +1,6 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { ErpModule } from '../erp/erp.module.js';
 import { AdminCommandsController } from './admin-commands.controller.js';
 import { AdminCommandsService } from './admin-commands.service.js';
 import { AdminMappingsController } from './admin-mappings.controller.js';
@@ -36,7 +37,7 @@ export class AdminModule {
       : { imports: [], controllers: [], providers: [] };
     return {
       module: AdminModule,
-      imports: [TerminusModule.forRoot({ logger: false }), ...commands.imports],
+      imports: [TerminusModule.forRoot({ logger: false }), ErpModule, ...commands.imports],
       controllers: [
         HealthController,
         LogViewerController,

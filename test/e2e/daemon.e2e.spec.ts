@@ -36,13 +36,19 @@ describe('the daemon', () => {
     await database?.drop();
   });
 
-  it('answers liveness and readiness with the state database up', async () => {
+  it('answers liveness, and readiness from both databases (the ERP one is unreachable here)', async () => {
     const live = await fetch(`${daemon.url}/health/live`);
     const ready = await fetch(`${daemon.url}/health/ready`);
 
     expect(live.status).toBe(200);
-    expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ status: 'ok', info: { stateDatabase: { status: 'up' } } });
+    expect(ready.status).toBe(503);
+    const body = await ready.text();
+    expect(JSON.parse(body)).toMatchObject({
+      status: 'error',
+      info: { stateDatabase: { status: 'up' } },
+      error: { erpDatabase: { status: 'down', dialect: 'postgres' } },
+    });
+    expect(body).not.toContain(ERP_PASSWORD);
   });
 
   it('logs requests and start-up without any configured secret', async () => {

@@ -4,7 +4,12 @@ import { In, type DataSource } from 'typeorm';
 import { InjectConfig } from '../../../src/config/config.module.js';
 import type { AppConfig } from '../../../src/config/config.types.js';
 import { OperationStatus, SyncOperation } from '../../../src/persistence/entities/sync-operation.entity.js';
-import { RunStatus, RunTrigger, SyncRun } from '../../../src/persistence/entities/sync-run.entity.js';
+import {
+  RunMode,
+  RunStatus,
+  RunTrigger,
+  SyncRun,
+} from '../../../src/persistence/entities/sync-run.entity.js';
 import { SyncRunRepository } from '../../../src/persistence/sync-run.repository.js';
 import { SyncService, type ResyncRequest } from '../../../src/sync/sync.service.js';
 
@@ -12,7 +17,10 @@ export type RecordedRequest = ResyncRequest & { trigger: RunTrigger };
 
 /** A test double of the engine: queues runs through the real repository and remembers what it was asked. */
 @Injectable()
-export class RecordingSyncService implements Pick<SyncService, 'requestRun' | 'cancel' | 'retry'> {
+export class RecordingSyncService implements Pick<
+  SyncService,
+  'requestRun' | 'requestScheduledRun' | 'resumeQueued' | 'cancel' | 'retry'
+> {
   readonly requests: RecordedRequest[] = [];
 
   constructor(
@@ -27,6 +35,14 @@ export class RecordingSyncService implements Pick<SyncService, 'requestRun' | 'c
     }
     this.requests.push(request);
     return (await this.runs.queue(request)).id;
+  }
+
+  async requestScheduledRun(mapping: string, mode: RunMode): Promise<number | null> {
+    return this.requestRun({ mapping, mode, trigger: RunTrigger.Schedule });
+  }
+
+  async resumeQueued(): Promise<void> {
+    return Promise.resolve();
   }
 
   async cancel(runId: number): Promise<boolean> {
