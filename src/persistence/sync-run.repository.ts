@@ -47,6 +47,8 @@ export interface RunEnd {
   readonly status: RunStatus;
   readonly counters: RunCounters;
   readonly error: string | null;
+  /** Where an incremental read started (the confirmed cursor before this run). */
+  readonly cursorFrom: CursorPosition | null;
   readonly cursorTo: CursorPosition | null;
   /** Advance the mapping's cursor to `cursorTo` (only when every operation of the run is settled). */
   readonly advanceCursor: boolean;
@@ -121,6 +123,7 @@ export class SyncRunRepository {
         ...end.counters,
         status: end.status,
         error: end.error,
+        cursorFrom: end.cursorFrom,
         cursorTo: end.cursorTo,
         finishedAt: now,
       });

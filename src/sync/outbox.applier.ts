@@ -1,9 +1,14 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { Bitrix24Error, RecordErrorReason } from '../bitrix24/bitrix24.error.js';
 import { CrmDealGateway } from '../bitrix24/crm-deal.gateway.js';
 import type { DealFields, DealWriteOutcome } from '../bitrix24/crm-deal.types.js';
+import { SyncMetrics } from '../metrics/sync.metrics.js';
 import { DealLinkRepository } from '../persistence/deal-link.repository.js';
-import { OperationAction, type SyncOperation } from '../persistence/entities/sync-operation.entity.js';
+import {
+  OperationAction,
+  OperationStatus,
+  type SyncOperation,
+} from '../persistence/entities/sync-operation.entity.js';
 import { SyncOperationRepository } from '../persistence/sync-operation.repository.js';
 import { SyncOutcomeRepository, type OperationOutcome } from '../persistence/sync-outcome.repository.js';
 import { SyncRunRepository } from '../persistence/sync-run.repository.js';
@@ -38,6 +43,7 @@ export class OutboxApplier {
     private readonly links: DealLinkRepository,
     private readonly runs: SyncRunRepository,
     private readonly gateway: CrmDealGateway,
+    @Optional() private readonly metrics?: SyncMetrics,
   ) {}
 
   async applyOpen(context: RunContext): Promise<ApplyResult> {
@@ -203,6 +209,10 @@ export class OutboxApplier {
 
   private count(context: RunContext, outcomes: readonly OperationOutcome[]): void {
     for (const outcome of outcomes) {
+      this.metrics?.operationFinished(
+        outcome.operation.action,
+        outcome.kind === 'failed' ? OperationStatus.Failed : OperationStatus.Succeeded,
+      );
       context.tally.add('applied');
       if (outcome.kind === 'failed') {
         context.tally.add('failed');

@@ -1,8 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { Bitrix24Error } from '../bitrix24/bitrix24.error.js';
-import type { MappingConfig } from '../config/config.types.js';
 import { InjectConfig } from '../config/config.module.js';
-import type { AppConfig } from '../config/config.types.js';
+import type { AppConfig, MappingConfig } from '../config/config.types.js';
+import { SyncMetrics } from '../metrics/sync.metrics.js';
 import { RunMode, RunStatus, type SyncRun } from '../persistence/entities/sync-run.entity.js';
 import { SyncRunRepository, type RunCounters } from '../persistence/sync-run.repository.js';
 import { ChangePlanner, type PlanOutcome } from './change.planner.js';
@@ -23,6 +23,7 @@ export class SyncRunExecutor {
     private readonly planner: ChangePlanner,
     private readonly reconciler: ReconcilePlanner,
     private readonly applier: OutboxApplier,
+    @Optional() private readonly metrics?: SyncMetrics,
   ) {}
 
   async execute(run: SyncRun, mapping: MappingConfig, control: RunControl): Promise<SyncRun> {
@@ -97,11 +98,13 @@ export class SyncRunExecutor {
         status: verdict.status,
         counters,
         error: verdict.error,
+        cursorFrom: steps.plan?.cursorFrom ?? null,
         cursorTo: steps.plan?.cursorTo ?? null,
         advanceCursor,
       },
       new Date(),
     );
+    this.metrics?.runFinished(context.run.mapping, verdict.status);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     const summary =
       `${runPrefix(context.run)} ${verdict.status} in ${seconds}s: ${counters.created} created, ${counters.updated} updated, ` +

@@ -120,7 +120,10 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
   /** The daemon picks up runs queued before it started (the CLI only runs what it was asked to). */
   async resumeQueued(): Promise<void> {
     for (const run of await this.runs.findUnfinished()) {
-      if (run.status === RunStatus.Queued && this.config.mappings.some((mapping) => mapping.name === run.mapping)) {
+      if (
+        run.status === RunStatus.Queued &&
+        this.config.mappings.some((mapping) => mapping.name === run.mapping)
+      ) {
         this.drainSoon(run.mapping);
       }
     }
