@@ -1,12 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
+import { DESIGN_EXAMPLE_YAML } from '../../test/support/sync.factory.js';
 import { ConfigError } from './config.error.js';
 import { loadConfig } from './config.loader.js';
 
-const EXAMPLE = readFileSync(new URL('../../examples/sync.config.yaml', import.meta.url), 'utf8');
+const EXAMPLE = DESIGN_EXAMPLE_YAML;
 const WEBHOOK = 'https://acme.bitrix24.com/rest/1/s3cr3tw3bh00k/';
 
 function withMappingFile(yaml: string): string {

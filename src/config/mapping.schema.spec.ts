@@ -1,40 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
 import { formatPath } from './config.loader.js';
+import { DESIGN_EXAMPLE_YAML as DESIGN_EXAMPLE } from '../../test/support/sync.factory.js';
 import { findTemplateProblem, mappingSchema, syncFileSchema } from './mapping.schema.js';
-
-/** DESIGN §6, verbatim: this must keep working as written. */
-const DESIGN_EXAMPLE = `
-mappings:
-  - name: odoo-orders
-    schedule: "*/5 * * * *"            # incremental runs
-    fullSweep: "0 3 * * *"             # optional: full key sweep (deletes, missed updates)
-    source:
-      query: |                         # or \`table: sale_order\`
-        SELECT o.id, o.name, o.state, o.amount_total, o.date_order, o.write_date,
-               o.note, p.name AS partner_name, c.name AS currency
-        FROM sale_order o
-        JOIN res_partner p ON p.id = o.partner_id
-        JOIN res_currency c ON c.id = o.currency_id
-      key: id                          # or a list of columns
-      cursor: write_date               # optional; without it every run is a full sweep
-      lookback: 10m
-      timezone: UTC                    # how to read timestamps without a zone
-    target:
-      originatorId: odoo               # written to ORIGINATOR_ID; ORIGIN_ID = the key
-      categoryId: 0
-    fields:
-      TITLE: { template: "{{name}} {{partner_name}}", maxLength: 255 }
-      OPPORTUNITY: { column: amount_total, type: money }
-      CURRENCY_ID: { column: currency }
-      STAGE_ID:
-        column: state
-        map: { draft: NEW, sent: PREPARATION, sale: EXECUTING, done: WON, cancel: LOSE }
-      BEGINDATE: { column: date_order, type: date, timezone: Europe/Moscow }
-      COMMENTS: { column: note, ownership: fillEmpty }
-      UF_CRM_ERP_NUMBER: { column: name }
-    delete: { policy: close, stage: LOSE, maxPerRun: 100 }
-`;
 
 const minimal = {
   name: 'orders',
