@@ -31,13 +31,18 @@ export function levelAt(model: BucketModel, limits: BucketLimits, nowMs: number)
  * How long to wait before one more request fits while keeping `safetyMargin` requests of room
  * (it absorbs jitter between our send time and the portal's arrival time). 0 = send now.
  */
-export function roomDelayMs(model: BucketModel, limits: BucketLimits, nowMs: number, safetyMargin: number): number {
+export function roomDelayMs(
+  model: BucketModel,
+  limits: BucketLimits,
+  nowMs: number,
+  safetyMargin: number,
+): number {
   const ceiling = Math.max(1, limits.capacity - safetyMargin);
   const excess = levelAt(model, limits, nowMs) + 1 - ceiling;
   if (excess <= EPSILON) {
     return 0;
   }
-  return Math.ceil((excess / limits.drainPerSecond) * 1000);
+  return Math.ceil((excess / limits.drainPerSecond) * 1000 - 1e-6);
 }
 
 export function recordRequest(model: BucketModel, limits: BucketLimits, nowMs: number): BucketModel {

@@ -1,0 +1,16 @@
+/** `npm run bench -- <name> [args]`: one line per benchmark; each module exports `run(args)`. */
+const BENCHES: Record<string, () => Promise<{ run(args: string[]): Promise<void> }>> = {
+  client: () => import('./client.bench.js'),
+  plan: () => import('./plan.bench.js'),
+};
+
+const [name, ...args] = process.argv.slice(2);
+const load = name === undefined ? undefined : BENCHES[name];
+if (!load) {
+  process.stderr.write(
+    `usage: npm run bench -- <${Object.keys(BENCHES).join('|')}> [options]  (--help on each)\n`,
+  );
+  process.exitCode = name === undefined || name === '--help' ? 0 : 2;
+} else {
+  await (await load()).run(args);
+}

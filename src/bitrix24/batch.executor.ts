@@ -1,0 +1,166 @@
+import type { Bitrix24Client } from './bitrix24.client.js';
+import { Bitrix24Error, Bitrix24ErrorClass } from './bitrix24.error.js';
+import { chunk, encodeBatchCommand, type QueryObject } from './batch-command.js';
+import { readBatchResult, type BatchEntry } from './batch-result.js';
+import { classifyApiError, ClientErrorCode } from './error-classification.js';
+import { isWriteMethod } from './retry-policy.js';
+
+export interface BatchCommand {
+  readonly method: string;
+  readonly params?: QueryObject;
+}
+
+/**
+ * What happened to one command. `failed`: certainly not applied (or a read that failed).
+ * `unknown`: a write that may have been applied (its batch's answer was lost, or the command is
+ * missing from it); resolve it by looking the record up, never by sending it again.
+ */
+export type CommandOutcome<T = unknown> =
+  | {
+      readonly status: 'ok';
+      readonly result: T;
+      readonly total: number | undefined;
+      readonly next: number | undefined;
+    }
+  | { readonly status: 'failed'; readonly error: Bitrix24Error }
+  | { readonly status: 'unknown'; readonly error: Bitrix24Error };
+
+export interface BatchOptions {
+  /** Higher runs first among waiting requests. @default 0 */
+  readonly priority?: number;
+  /** Rounds of re-sending commands refused for a limit (QUERY_LIMIT_EXCEEDED / OPERATION_TIME_LIMIT inside the batch). @default 30 */
+  readonly maxLimitRounds?: number;
+}
+
+interface Item {
+  readonly command: BatchCommand;
+  readonly index: number;
+}
+
+/**
+ * Any number of commands, packed into `batch` requests of at most 50 with `halt: 0`, sent through the
+ * client (one bucket slot each). Every command gets exactly one outcome, in input order.
+ */
+export async function runBatch<T = unknown>(
+  client: Bitrix24Client,
+  commands: readonly BatchCommand[],
+  options: BatchOptions = {},
+): Promise<Array<CommandOutcome<T>>> {
+  const outcomes = new Array<CommandOutcome<T>>(commands.length);
+  const maxRounds = options.maxLimitRounds ?? 30;
+  const items = commands.map((command, index) => ({ command, index }));
+  await Promise.all(
+    chunk(items).map(async (first) => {
+      let pending: Item[] = first;
+      for (let round = 0; pending.length > 0; round++) {
+        const results = await sendChunk<T>(client, pending, options.priority ?? 0);
+        const refused: Item[] = [];
+        results.forEach((outcome, k) => {
+          if (outcome.status === 'failed' && outcome.error.isLimit && round < maxRounds) {
+            refused.push(pending[k]);
+          } else {
+            outcomes[pending[k].index] = outcome;
+          }
+        });
+        pending = refused;
+      }
+    }),
+  );
+  return outcomes;
+}
+
+async function sendChunk<T>(
+  client: Bitrix24Client,
+  items: readonly Item[],
+  priority: number,
+): Promise<Array<CommandOutcome<T>>> {
+  const keys = items.map((_, k) => `c${k}`);
+  const cmd = Object.fromEntries(
+    items.map((item, k) => [keys[k], encodeBatchCommand(item.command.method, item.command.params)]),
+  );
+  const methods = [...new Set(items.map((item) => item.command.method))];
+  try {
+    const answer = await client.call(
+      'batch',
+      { halt: 0, cmd },
+      {
+        write: methods.some(isWriteMethod),
+        nestedMethods: methods,
+        priority,
+      },
+    );
+    const entries = readBatchResult(keys, answer.result);
+    const limits = new Set<string>();
+    return items.map((item, k) =>
+      toOutcome<T>(client, item.command.method, entries.get(keys[k]) ?? { kind: 'missing' }, limits),
+    );
+  } catch (error) {
+    if (!(error instanceof Bitrix24Error)) {
+      throw error;
+    }
+    // The batch request itself failed: every command shares its fate (a lost answer → all unknown).
+    return items.map((item) => fannedOut<T>(error, item.command.method));
+  }
+}
+
+function toOutcome<T>(
+  client: Bitrix24Client,
+  method: string,
+  entry: BatchEntry,
+  reacted: Set<string>,
+): CommandOutcome<T> {
+  switch (entry.kind) {
+    case 'result':
+      client.observeTime(method, entry.time);
+      return { status: 'ok', result: entry.value as T, total: entry.total, next: entry.next };
+    case 'error': {
+      client.observeTime(method, entry.time);
+      const error = new Bitrix24Error({
+        ...classifyApiError(entry.code, undefined, entry.description, client.authKind),
+        code: entry.code,
+        description: client.redactor.redact(entry.description),
+        method,
+      });
+      reactToLimit(client, error, reacted);
+      return settle(error, method);
+    }
+    case 'missing':
+      return settle(
+        new Bitrix24Error({
+          code: ClientErrorCode.BatchResultMissing,
+          description: 'the batch answer has neither a result nor an error for this command',
+          method,
+          classification: Bitrix24ErrorClass.Server,
+          outcome: 'unknown',
+        }),
+        method,
+      );
+  }
+}
+
+/** Limit errors inside a batch: pause once per batch answer, not once per command. */
+function reactToLimit(client: Bitrix24Client, error: Bitrix24Error, reacted: Set<string>): void {
+  const key = `${error.classification}|${error.method}`;
+  if (!error.isLimit || reacted.has(key)) {
+    return;
+  }
+  reacted.add(key);
+  if (error.classification === Bitrix24ErrorClass.Rate) {
+    client.scheduler.rateLimited();
+  } else {
+    client.scheduler.methodBlocked(error.method);
+  }
+}
+
+function fannedOut<T>(error: Bitrix24Error, method: string): CommandOutcome<T> {
+  return settle(
+    error.withContext({ method, description: `batch request failed: ${error.description}` }),
+    method,
+  );
+}
+
+function settle<T>(error: Bitrix24Error, method: string): CommandOutcome<T> {
+  return error.outcome === 'unknown' && isWriteMethod(method)
+    ? { status: 'unknown', error }
+    : { status: 'failed', error };
+}

@@ -1,0 +1,74 @@
+import { Inject, Logger, Module, Optional, type OnApplicationShutdown } from '@nestjs/common';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.types.js';
+import { SecretScrubber } from '../logging/secret-scrubber.js';
+import { OAuthTokenRepository } from '../persistence/oauth-token.repository.js';
+import { Bitrix24Client } from './bitrix24.client.js';
+import { Bitrix24InstallController } from './bitrix24-install.controller.js';
+import { Bitrix24InstallService } from './bitrix24-install.service.js';
+import { CrmDealGateway } from './crm-deal.gateway.js';
+import { OAuthTokenStore } from './oauth-token.store.js';
+import { TokenCipher } from './token.cipher.js';
+
+/** Builds the one client of the process from the validated config (no Nest needed to call this). */
+export function createBitrix24Client(
+  config: AppConfig,
+  dataSource: DataSource | undefined,
+  scrubber: SecretScrubber | undefined,
+): Bitrix24Client {
+  const auth = config.bitrix24.auth;
+  const oauth = auth?.kind === 'oauth';
+  if (oauth && (!config.encryptionKey || !dataSource)) {
+    throw new Error('Bitrix24 OAuth needs ENCRYPTION_KEY and the state database to keep its rotating tokens');
+  }
+  return new Bitrix24Client({
+    auth,
+    rateLimit: config.bitrix24.rateLimit,
+    tokenStore:
+      oauth && config.encryptionKey && dataSource
+        ? new OAuthTokenStore(
+            new OAuthTokenRepository(dataSource),
+            TokenCipher.fromEncryptionKey(config.encryptionKey),
+            dataSource,
+          )
+        : undefined,
+    logger: new Logger(Bitrix24Client.name),
+    onSecret: (value) => scrubber?.add(value),
+  });
+}
+
+/**
+ * The Bitrix24 client, the deal gateway and the OAuth installation callback (`POST /bitrix24/install`).
+ * Needs APP_CONFIG and the TypeORM DataSource (TypeOrmModule, wired by the app).
+ */
+@Module({
+  controllers: [Bitrix24InstallController],
+  providers: [
+    {
+      provide: Bitrix24Client,
+      inject: [
+        APP_CONFIG,
+        { token: getDataSourceToken(), optional: true },
+        { token: SecretScrubber, optional: true },
+      ],
+      useFactory: (config: AppConfig, dataSource?: DataSource, scrubber?: SecretScrubber) =>
+        createBitrix24Client(config, dataSource, scrubber),
+    },
+    {
+      provide: CrmDealGateway,
+      inject: [Bitrix24Client],
+      useFactory: (client: Bitrix24Client) => new CrmDealGateway(client),
+    },
+    Bitrix24InstallService,
+  ],
+  exports: [Bitrix24Client, CrmDealGateway],
+})
+export class Bitrix24Module implements OnApplicationShutdown {
+  constructor(@Optional() @Inject(Bitrix24Client) private readonly client?: Bitrix24Client) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.client?.close();
+  }
+}

@@ -1,0 +1,54 @@
+import type { Bitrix24Error } from './bitrix24.error.js';
+import type { QueryObject } from './batch-command.js';
+
+/** A deal as `crm.deal.get` / `crm.deal.list` return it: values are strings or null, UF fields included. */
+export type CrmDeal = Readonly<Record<string, unknown>> & { readonly ID: string };
+
+/** Fields to write, exact upper-case names (`TITLE`, `UF_CRM_…`); unknown names are dropped by the portal. */
+export type DealFields = QueryObject;
+
+export interface DealUpdate {
+  readonly dealId: number;
+  readonly fields: DealFields;
+}
+
+/**
+ * One deal write. `failed`: the portal refused it (nothing changed). `unknown`: it may have been
+ * applied (lost answer, 5xx): resolve a create with `findByOrigin` before creating again.
+ */
+export type DealWriteOutcome =
+  | { readonly status: 'ok'; readonly dealId: number }
+  | { readonly status: 'failed'; readonly error: Bitrix24Error }
+  | { readonly status: 'unknown'; readonly error: Bitrix24Error };
+
+export interface DealWriteOptions {
+  /** `params.REGISTER_SONET_EVENT`: post to the activity stream. @default the portal's default (Y) */
+  readonly registerSonetEvent?: boolean;
+}
+
+export interface DealFieldInfo {
+  readonly type: string;
+  readonly isRequired: boolean;
+  readonly isReadOnly: boolean;
+  readonly isImmutable: boolean;
+  readonly isMultiple: boolean;
+  readonly title?: string;
+  readonly statusType?: string;
+  readonly items?: ReadonlyArray<{ readonly ID: string; readonly VALUE: string }>;
+  readonly [key: string]: unknown;
+}
+
+export type StageSemantics = 'process' | 'success' | 'failure';
+
+export interface DealStage {
+  /** `NEW`, or `C1:NEW` outside the general funnel. */
+  readonly statusId: string;
+  readonly name: string;
+  readonly sort: number;
+  readonly semantics: StageSemantics;
+}
+
+export interface PortalCurrency {
+  readonly code: string;
+  readonly base: boolean;
+}

@@ -1,0 +1,16 @@
+export * from './bitrix24.client.js';
+export * from './bitrix24.error.js';
+export * from './bitrix24.module.js';
+export * from './bitrix24.stats.js';
+export type { BatchCommand, BatchOptions, CommandOutcome } from './batch.executor.js';
+export type { QueryObject, QueryValue } from './batch-command.js';
+export { BATCH_MAX_COMMANDS } from './batch-command.js';
+export { scaledClock, systemClock, type Clock } from './clock.js';
+export { fromPino, silentLogger, type ClientLogger } from './client-logger.js';
+export * from './crm-deal.gateway.js';
+export * from './crm-deal.types.js';
+export { ClientErrorCode } from './error-classification.js';
+export type { ListQuery, ListRow } from './list-pager.js';
+export { minimumDurationMs } from './leaky-bucket.js';
+export { OAuthTokenStore, type TokenPair } from './oauth-token.store.js';
+export { TokenCipher, TokenCipherError } from './token.cipher.js';

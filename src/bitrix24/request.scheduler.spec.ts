@@ -1,0 +1,115 @@
+import { describe, expect, it } from '@jest/globals';
+import { ManualClock } from '../../test/bitrix24/support/manual-clock.js';
+import { Bitrix24Stats } from './bitrix24.stats.js';
+import { DEFAULT_OPERATING_POLICY } from './operating-budget.js';
+import { RequestScheduler } from './request.scheduler.js';
+
+function scheduler(clock: ManualClock, overrides: { capacity?: number; maxInFlight?: number } = {}) {
+  return new RequestScheduler({
+    rateLimit: { drainPerSecond: 2, capacity: overrides.capacity ?? 5 },
+    safetyMargin: 0,
+    maxInFlight: overrides.maxInFlight ?? 100,
+    operating: DEFAULT_OPERATING_POLICY,
+    ratePause: { baseMs: 1000, maxMs: 1000, factor: 1 },
+    clock,
+    stats: new Bitrix24Stats(),
+    random: () => 0.999999,
+  });
+}
+
+/** Starts `count` requests for `method`; records at what clock time each one is sent. */
+function launch(
+  target: RequestScheduler,
+  clock: ManualClock,
+  count: number,
+  method = 'crm.deal.add',
+  sent: Array<[string, number]> = [],
+) {
+  const done = Array.from({ length: count }, () =>
+    target.run([method], () => Promise.resolve(sent.push([method, clock.now()]))),
+  );
+  return { sent, done: Promise.all(done) };
+}
+
+describe(RequestScheduler.name, () => {
+  it('lets a burst of capacity through at once, then paces at the drain rate', async () => {
+    const clock = new ManualClock();
+    const { sent, done } = launch(scheduler(clock), clock, 8);
+    await clock.advance(0);
+    expect(sent.map(([, at]) => at)).toEqual([0, 0, 0, 0, 0]);
+    await clock.advance(1500);
+    await done;
+    expect(sent.map(([, at]) => at)).toEqual([0, 0, 0, 0, 0, 500, 1000, 1500]);
+  });
+
+  it('holds every request back after QUERY_LIMIT_EXCEEDED until the pause is over', async () => {
+    const clock = new ManualClock();
+    const target = scheduler(clock, { capacity: 50 });
+    target.rateLimited();
+    const { sent, done } = launch(target, clock, 3);
+    await clock.advance(999);
+    expect(sent).toEqual([]);
+    await clock.advance(1000);
+    await done;
+    // The bucket is believed full from the refusal on: the 1 s pause drained two slots, then 2/s.
+    expect(sent.map(([, at]) => at)).toEqual([1000, 1000, 1500]);
+  });
+
+  it('pauses only the blocked method', async () => {
+    const clock = new ManualClock();
+    const target = scheduler(clock, { capacity: 50 });
+    target.methodBlocked('crm.deal.list');
+    const sent: Array<[string, number]> = [];
+    const list = launch(target, clock, 1, 'crm.deal.list', sent);
+    const add = launch(target, clock, 1, 'crm.deal.add', sent);
+    await clock.advance(10);
+    expect(sent).toEqual([['crm.deal.add', 0]]);
+    await clock.advance(60_000);
+    await Promise.all([list.done, add.done]);
+    expect(sent).toEqual([
+      ['crm.deal.add', 0],
+      ['crm.deal.list', 60_000],
+    ]);
+  });
+
+  it('never has more than maxInFlight requests out at once', async () => {
+    const clock = new ManualClock();
+    const target = scheduler(clock, { capacity: 50, maxInFlight: 2 });
+    let inFlight = 0;
+    let peak = 0;
+    const release: Array<() => void> = [];
+    const runs = Array.from({ length: 5 }, () =>
+      target.run(['crm.deal.get'], async () => {
+        inFlight += 1;
+        peak = Math.max(peak, inFlight);
+        await new Promise<void>((resolve) => release.push(resolve));
+        inFlight -= 1;
+      }),
+    );
+    for (let round = 0; round < 5; round++) {
+      await clock.advance(0);
+      release.splice(0).forEach((resolve) => resolve());
+    }
+    await Promise.all(runs);
+    expect(peak).toBe(2);
+  });
+
+  it('reports the time requests waited for the bucket', async () => {
+    const clock = new ManualClock();
+    const stats = new Bitrix24Stats();
+    const target = new RequestScheduler({
+      rateLimit: { drainPerSecond: 2, capacity: 1 },
+      safetyMargin: 0,
+      maxInFlight: 10,
+      operating: DEFAULT_OPERATING_POLICY,
+      ratePause: { baseMs: 1000, maxMs: 1000, factor: 1 },
+      clock,
+      stats,
+      random: () => 0.5,
+    });
+    const { done } = launch(target, clock, 3);
+    await clock.advance(1000);
+    await done;
+    expect(stats.snapshot().limiterWaitMs.rate).toBe(500 + 1000);
+  });
+});

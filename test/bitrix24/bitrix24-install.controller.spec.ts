@@ -1,0 +1,147 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { Global, Module, ValidationPipe, type INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { ConfigModule } from '../../src/config/config.module.js';
+import type { AppConfig } from '../../src/config/config.types.js';
+import { Bitrix24Client } from '../../src/bitrix24/bitrix24.client.js';
+import { Bitrix24Module } from '../../src/bitrix24/bitrix24.module.js';
+import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { buildTestConfig } from '../support/config.js';
+import { createMigratedDataSource, type TestDataSource } from '../support/database.js';
+import { issueTokenPair } from './support/emulator-client.js';
+
+describe('POST /bitrix24/install', () => {
+  let db: TestDataSource;
+  let emulator: RunningEmulator;
+
+  beforeAll(async () => {
+    db = await createMigratedDataSource();
+    emulator = await startEmulator();
+  });
+  afterAll(async () => {
+    await emulator.close();
+    await db.close();
+  });
+
+  async function boot(config: AppConfig): Promise<{ app: INestApplication; url: string }> {
+    @Global()
+    @Module({
+      providers: [{ provide: getDataSourceToken(), useValue: db.dataSource }],
+      exports: [getDataSourceToken()],
+    })
+    class StateDatabaseModule {}
+    const moduleRef = await Test.createTestingModule({
+      imports: [ConfigModule.forRoot(config), StateDatabaseModule, Bitrix24Module],
+    }).compile();
+    const app = moduleRef.createNestApplication({ logger: false });
+    app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+    await app.listen(0, '127.0.0.1');
+    return { app, url: `${await app.getUrl()}/bitrix24/install`.replace('[::1]', '127.0.0.1') };
+  }
+
+  const oauthConfig = () =>
+    buildTestConfig({
+      BITRIX24_PORTAL_URL: emulator.url,
+      BITRIX24_CLIENT_ID: emulator.oauth.clientId,
+      BITRIX24_CLIENT_SECRET: emulator.oauth.clientSecret,
+      BITRIX24_OAUTH_TOKEN_URL: emulator.oauth.tokenUrl,
+      ENCRYPTION_KEY: 'k'.repeat(40),
+    });
+
+  const post = (url: string, form: Record<string, string>, query = '') =>
+    fetch(`${url}${query}`, { method: 'POST', body: new URLSearchParams(form) });
+
+  describe('with an OAuth app configured', () => {
+    let app: INestApplication;
+    let url: string;
+
+    beforeAll(async () => {
+      ({ app, url } = await boot(oauthConfig()));
+    });
+    beforeEach(async () => {
+      await db.dataSource.query('DELETE FROM oauth_token');
+    });
+    afterAll(async () => app.close());
+
+    const storedRows = () =>
+      db.dataSource.query<Array<Record<string, string>>>('SELECT portal, member_id FROM oauth_token');
+
+    it('stores the pair posted in the app-frame form and uses it for calls', async () => {
+      const pair = await issueTokenPair(emulator);
+      const host = new URL(emulator.url).host;
+      const answer = await post(
+        url,
+        {
+          AUTH_ID: pair.access_token,
+          AUTH_EXPIRES: '3600',
+          REFRESH_ID: pair.refresh_token,
+          SERVER_ENDPOINT: 'https://oauth.bitrix.info/rest/',
+          member_id: pair.member_id,
+          status: 'L',
+          PLACEMENT: 'DEFAULT',
+          PLACEMENT_OPTIONS: '{"any":"thing"}',
+        },
+        `?DOMAIN=${host}&PROTOCOL=0&LANG=en&APP_SID=abc`,
+      );
+      expect(answer.status).toBe(200);
+      expect(await answer.json()).toEqual({ installed: true, portal: emulator.url });
+      expect(await storedRows()).toEqual([{ portal: emulator.url, member_id: pair.member_id }]);
+      await expect(app.get(Bitrix24Client).call('crm.deal.list')).resolves.toMatchObject({ result: [] });
+    });
+
+    it('stores the pair posted as an ONAPPINSTALL event form', async () => {
+      const pair = await issueTokenPair(emulator);
+      const answer = await post(url, {
+        event: 'ONAPPINSTALL',
+        'data[VERSION]': '1',
+        'data[LANGUAGE_ID]': 'en',
+        ts: '1700000000',
+        'auth[access_token]': pair.access_token,
+        'auth[refresh_token]': pair.refresh_token,
+        'auth[expires_in]': '3600',
+        'auth[domain]': new URL(emulator.url).host,
+        'auth[member_id]': pair.member_id,
+        'auth[application_token]': 'app-token-1234',
+        'auth[scope]': 'crm',
+      });
+      expect(answer.status).toBe(200);
+      expect(await storedRows()).toHaveLength(1);
+    });
+
+    it('refuses tokens the configured portal does not accept, and stores nothing', async () => {
+      const answer = await post(url, { AUTH_ID: 'forged-access-token', REFRESH_ID: 'forged-refresh-token' });
+      expect(answer.status).toBe(403);
+      expect(JSON.stringify(await answer.json())).not.toContain('forged');
+      expect(await storedRows()).toEqual([]);
+    });
+
+    it('refuses an installation from another portal without calling it', async () => {
+      const pair = await issueTokenPair(emulator);
+      const requests = emulator.stats().requests;
+      const answer = await post(url, {
+        AUTH_ID: pair.access_token,
+        REFRESH_ID: pair.refresh_token,
+        DOMAIN: 'evil.example.com',
+      });
+      expect(answer.status).toBe(403);
+      expect(emulator.stats().requests).toBe(requests);
+      expect(await storedRows()).toEqual([]);
+    });
+
+    it('answers 400 when the tokens are missing', async () => {
+      const answer = await post(url, { member_id: 'm1' });
+      expect(answer.status).toBe(400);
+    });
+  });
+
+  it('answers 409 when the daemon uses an incoming webhook', async () => {
+    const { app, url } = await boot(buildTestConfig({ BITRIX24_WEBHOOK_URL: emulator.webhookUrl }));
+    try {
+      const answer = await post(url, { AUTH_ID: 'a'.repeat(20), REFRESH_ID: 'b'.repeat(20) });
+      expect(answer.status).toBe(409);
+    } finally {
+      await app.close();
+    }
+  });
+});
