@@ -75,7 +75,7 @@ describe('operating budget', () => {
       s: undefined,
       traffic: { lastSentAtMs: 0, inFlight: 1 },
       now: 0,
-      expected: 250,
+      expected: 50,
     },
     {
       what: 'answered without operating figures',
@@ -98,7 +98,7 @@ describe('operating budget', () => {
       s: state({ blockedUntilMs: 5000 }),
       traffic: { lastSentAtMs: 6000, inFlight: 1 },
       now: 6000,
-      expected: 250,
+      expected: 50,
     },
     {
       what: 'next call would cross the limit',
@@ -126,7 +126,7 @@ describe('operating budget', () => {
       s: state({ operatingSeconds: 478, lastCostSeconds: 3 }),
       traffic: { lastSentAtMs: 699_000, inFlight: 1 },
       now: 700_000,
-      expected: 250,
+      expected: 50,
     },
     {
       what: 'at the slow-down share exactly',

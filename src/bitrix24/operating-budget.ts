@@ -16,7 +16,7 @@ export interface OperatingPolicy {
   readonly resumeGraceMs: number;
   /** Pause after OPERATION_TIME_LIMIT when no reset time was ever seen. @default 60000 */
   readonly blockedFallbackMs: number;
-  /** How often a waiting call looks again while a probe after a window reset is out. @default 250 */
+  /** How often a waiting call looks again while a probe (first call, or first after a reset) is out. @default 50 */
   readonly probeWaitMs: number;
 }
 
@@ -26,7 +26,7 @@ export const DEFAULT_OPERATING_POLICY: OperatingPolicy = {
   windowSeconds: 600,
   resumeGraceMs: 1000,
   blockedFallbackMs: 60_000,
-  probeWaitMs: 250,
+  probeWaitMs: 50,
 };
 
 export interface MethodOperating {

@@ -47,9 +47,11 @@ const MAX_GATE_SLEEP_MS = 5000;
 
 /**
  * Decides when each request may leave. Order: wait while any of the request's methods is paused or
- * spaced out for its operating budget (outside the queue, so a paused method holds no slot), take a
- * p-queue slot (bounds requests in flight; paused while the portal answers QUERY_LIMIT_EXCEEDED),
- * then pass the turnstile one request at a time until our model of the portal's bucket has room.
+ * spaced out for its operating budget (outside the queue, so a paused method holds no slot); take a
+ * p-queue slot (bounds requests in flight; paused while the portal answers QUERY_LIMIT_EXCEEDED);
+ * pass the turnstile one request at a time until our model of the portal's bucket has room. The budget
+ * is checked again at that moment and the bucket slot and the method's in-flight count are claimed in
+ * the same tick; a request whose method became paused meanwhile goes back to wait outside.
  */
 export class RequestScheduler {
   readonly #options: SchedulerOptions;
@@ -75,15 +77,15 @@ export class RequestScheduler {
       const outcome = await this.#queue.add(
         async (): Promise<{ value: T } | typeof REQUEUE> => {
           // The budget may have changed while this request queued: a paused method gives its slot back.
-          if (this.#methodDelay(methods) > 0) {
-            return REQUEUE;
-          }
-          await this.#passTurnstile();
-          if (this.#methodDelay(methods) > 0) {
+          if (this.#methodDelay(methods) > 0 || !(await this.#passTurnstile(methods))) {
             return REQUEUE;
           }
           this.#options.stats.recordWait('rate', this.#options.clock.now() - queuedAt);
-          return { value: await this.#sendCounted(methods, send) };
+          try {
+            return { value: await send() };
+          } finally {
+            methods.forEach((method) => (this.#state(method).inFlight -= 1));
+          }
         },
         { priority },
       );
@@ -165,27 +167,17 @@ export class RequestScheduler {
     );
   }
 
-  async #sendCounted<T>(methods: readonly string[], send: () => Promise<T>): Promise<T> {
-    const now = this.#options.clock.now();
-    const states = methods.map((method) => this.#state(method));
-    for (const state of states) {
-      state.lastSentAtMs = now;
-      state.inFlight += 1;
-    }
-    try {
-      return await send();
-    } finally {
-      states.forEach((state) => (state.inFlight -= 1));
-    }
-  }
-
-  #passTurnstile(): Promise<void> {
-    const turn = this.#turnstile.then(() => this.#waitForRoom());
-    this.#turnstile = turn.catch(() => undefined);
+  /** True once the request may leave now (bucket slot and method budget claimed); false to requeue. */
+  #passTurnstile(methods: readonly string[]): Promise<boolean> {
+    const turn = this.#turnstile.then(() => this.#waitForRoom(methods));
+    this.#turnstile = turn.then(
+      () => undefined,
+      () => undefined,
+    );
     return turn;
   }
 
-  async #waitForRoom(): Promise<void> {
+  async #waitForRoom(methods: readonly string[]): Promise<boolean> {
     const { clock, rateLimit, safetyMargin } = this.#options;
     for (;;) {
       const now = clock.now();
@@ -193,11 +185,21 @@ export class RequestScheduler {
         this.#pausedUntilMs - now,
         roomDelayMs(this.#bucket, rateLimit, now, safetyMargin),
       );
-      if (delay <= 0) {
-        this.#bucket = recordRequest(this.#bucket, rateLimit, now);
-        return;
+      if (delay > 0) {
+        await clock.sleep(delay);
+        continue;
       }
-      await clock.sleep(delay);
+      // Checked and claimed in the same tick as the bucket slot, so the next request sees this one.
+      if (this.#methodDelay(methods) > 0) {
+        return false;
+      }
+      this.#bucket = recordRequest(this.#bucket, rateLimit, now);
+      for (const method of methods) {
+        const state = this.#state(method);
+        state.lastSentAtMs = now;
+        state.inFlight += 1;
+      }
+      return true;
     }
   }
 

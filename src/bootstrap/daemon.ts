@@ -2,10 +2,13 @@ import type { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger as NestPinoLogger } from 'nestjs-pino';
+import { QuietNestLogger } from '../logging/quiet-nest.logger.js';
 import pino, { type Logger } from 'pino';
 import { setupOpenApi } from '../admin/openapi.js';
 import { AppModule } from '../app.module.js';
 import type { AppConfig } from '../config/config.types.js';
+import type { Secret } from '../config/secret.js';
+import type { DemoSession } from '../demo/demo.js';
 import { createLogStream, type LogSink } from '../logging/log-stream.js';
 import { SecretScrubber } from '../logging/secret-scrubber.js';
 import { openStateDatabase } from './embedded-state-database.js';
@@ -32,12 +35,14 @@ export async function startDaemon(config: AppConfig, options: DaemonOptions = {}
   const logStream = createLogStream(config.log.format, scrubber, options.logSink ?? process.stdout);
   const logger = pino({ level: config.log.level, base: { context: 'Daemon' } }, logStream);
   const stateDatabase = await openStateDatabase(config, logger, options.cwd);
+  let demo: DemoSession | undefined;
   let app: NestExpressApplication;
   try {
     scrubber.addDatabasePassword(stateDatabase.url);
+    demo = await prepareDemoIfAsked(config, stateDatabase.url, scrubber, options);
     app = await NestFactory.create<NestExpressApplication>(
       AppModule.forRoot({
-        config,
+        config: demo?.config ?? config,
         stateDatabaseUrl: stateDatabase.url,
         scrubber,
         logStream,
@@ -45,11 +50,12 @@ export async function startDaemon(config: AppConfig, options: DaemonOptions = {}
       }),
       { bufferLogs: true },
     );
-    app.useLogger(app.get(NestPinoLogger));
+    app.useLogger(new QuietNestLogger(app.get(NestPinoLogger)));
     app.disable('x-powered-by');
     setupOpenApi(app);
     await app.listen(config.http.port, '0.0.0.0');
   } catch (error) {
+    await demo?.stop();
     await stateDatabase.stop();
     throw error;
   }
@@ -57,16 +63,36 @@ export async function startDaemon(config: AppConfig, options: DaemonOptions = {}
   const port = typeof address === 'object' && address ? address.port : config.http.port;
   const url = `http://127.0.0.1:${port}`;
   logger.info(`Listening on ${url} (health: ${url}/health/ready)`);
-  logger.info(`Admin: ${url}/admin${config.adminToken ? '' : ' (set ADMIN_TOKEN to use it)'}`);
-  reportMissingSettings(config, logger);
+  const running = demo?.config ?? config;
+  logger.info(`Admin: ${url}/admin${running.adminToken ? '' : ' (set ADMIN_TOKEN to use it)'}`);
+  reportMissingSettings(running, logger);
+  await demo?.started(app, url);
 
   let closing: Promise<void> | undefined;
   return {
     url,
     app,
     logger,
-    close: () => (closing ??= app.close().finally(() => stateDatabase.stop())),
+    close: () =>
+      (closing ??= app
+        .close()
+        .finally(() => demo?.stop())
+        .finally(() => stateDatabase.stop())),
   };
+}
+
+/** Demo mode only: otherwise the demo and the emulator are never loaded (DESIGN §2). */
+async function prepareDemoIfAsked(
+  config: AppConfig,
+  stateDatabaseUrl: Secret,
+  scrubber: SecretScrubber,
+  options: DaemonOptions,
+): Promise<DemoSession | undefined> {
+  if (!config.demo) {
+    return undefined;
+  }
+  const { prepareDemo } = await import('../demo/demo.js');
+  return prepareDemo(config, { stateDatabaseUrl, scrubber, cwd: options.cwd, logSink: options.logSink });
 }
 
 function reportMissingSettings(config: AppConfig, logger: Logger): void {

@@ -1,6 +1,7 @@
 import { Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger as NestPinoLogger } from 'nestjs-pino';
+import { QuietNestLogger } from '../logging/quiet-nest.logger.js';
 import pino from 'pino';
 import { openStateDatabase } from '../bootstrap/embedded-state-database.js';
 import { ConfigModule } from '../config/config.module.js';
@@ -38,7 +39,7 @@ export async function withEngine<T>(
   let app: INestApplicationContext | undefined;
   try {
     app = await NestFactory.createApplicationContext(EngineModule, { bufferLogs: true });
-    app.useLogger(app.get(NestPinoLogger));
+    app.useLogger(new QuietNestLogger(app.get(NestPinoLogger)));
     return await work(app);
   } finally {
     await app?.close();

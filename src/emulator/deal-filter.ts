@@ -46,25 +46,57 @@ export function matchesFilter(
   );
 }
 
-function matchesCondition(
-  stored: StoredValue,
-  { field, op, value }: FilterCondition,
+/** Equality probes of one condition, converted once per list call (not once per stored deal). */
+interface EqualityProbe {
+  readonly matchesEmpty: boolean;
+  readonly keys: ReadonlySet<string | number>;
+}
+
+const probes = new WeakMap<FilterCondition, EqualityProbe>();
+
+function equalityProbe(
+  condition: FilterCondition,
+  values: readonly unknown[],
   offset: PortalOffset,
-): boolean {
+): EqualityProbe {
+  let probe = probes.get(condition);
+  if (!probe) {
+    const keys = new Set<string | number>();
+    for (const raw of values) {
+      const converted = isEmptyFilterValue(raw) ? undefined : convert(raw, condition.field, offset);
+      if (converted !== undefined) {
+        keys.add(comparable(converted));
+      }
+    }
+    probe = { matchesEmpty: values.some(isEmptyFilterValue), keys };
+    probes.set(condition, probe);
+  }
+  return probe;
+}
+
+function equalsAny(stored: StoredValue, probe: EqualityProbe): boolean {
+  if (stored === null) {
+    return probe.matchesEmpty;
+  }
+  return !Array.isArray(stored) && probe.keys.has(comparable(stored));
+}
+
+function matchesCondition(stored: StoredValue, condition: FilterCondition, offset: PortalOffset): boolean {
+  const { op, value } = condition;
   const values = isPhpArray(value) ? phpEntries(value).map(([, item]) => item) : [value];
   switch (op) {
     case '=':
     case '@':
-      return values.some((item) => equals(stored, item, field, offset));
+      return equalsAny(stored, equalityProbe(condition, values, offset));
     case '!':
     case '!=':
     case '!@':
-      return !values.some((item) => equals(stored, item, field, offset));
+      return !equalsAny(stored, equalityProbe(condition, values, offset));
     case '>':
     case '>=':
     case '<':
     case '<=':
-      return compareOp(stored, values[0], field, offset, op);
+      return compareOp(stored, values[0], condition.field, offset, op);
     case '%':
       return like(stored, `%${phpStrval(values[0])}%`);
     case '!%':
@@ -77,17 +109,6 @@ function matchesCondition(
 
 function isEmptyFilterValue(value: unknown): boolean {
   return value === null || value === '' || value === false || value === undefined;
-}
-
-function equals(stored: StoredValue, raw: unknown, field: DealFieldDef, offset: PortalOffset): boolean {
-  if (isEmptyFilterValue(raw)) {
-    return stored === null;
-  }
-  if (stored === null || Array.isArray(stored)) {
-    return false;
-  }
-  const probe = convert(raw, field, offset);
-  return probe !== undefined && compareValues(stored, probe) === 0;
 }
 
 function compareOp(
@@ -128,6 +149,11 @@ function convert(raw: unknown, field: DealFieldDef, offset: PortalOffset): strin
     case 'location':
       return phpStrval(raw);
   }
+}
+
+/** Numbers compare as numbers; text case-insensitively (the cloud's MySQL collation). */
+function comparable(value: string | number): string | number {
+  return typeof value === 'number' ? value : value.toLowerCase();
 }
 
 function compareValues(a: string | number, b: string | number): number {

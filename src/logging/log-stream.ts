@@ -1,5 +1,5 @@
 import type { DestinationStream } from 'pino';
-import pretty from 'pino-pretty';
+import { prettyFactory } from 'pino-pretty';
 import type { SecretScrubber } from './secret-scrubber.js';
 
 export interface LogSink {
@@ -12,16 +12,15 @@ export function createLogStream(
   scrubber: SecretScrubber,
   sink: LogSink,
 ): DestinationStream {
-  const scrubbed: DestinationStream = { write: (line: string) => sink.write(scrubber.scrub(line)) };
   if (format === 'json') {
-    return scrubbed;
+    return { write: (line: string) => sink.write(scrubber.scrub(line)) };
   }
-  return pretty({
+  // prettyFactory formats synchronously in-process (the stream form needs a real Node stream as destination).
+  const pretty = prettyFactory({
     colorize: process.stdout.isTTY === true,
     translateTime: 'SYS:HH:MM:ss.l',
-    ignore: 'pid,hostname,req,res,responseTime',
+    ignore: 'pid,hostname,req,res,responseTime,reqId,context',
     messageFormat: '{if context}[{context}] {end}{msg}',
-    destination: scrubbed,
-    sync: true,
   });
+  return { write: (line: string) => sink.write(pretty(scrubber.scrub(line))) };
 }

@@ -1,4 +1,13 @@
-const SECRET_PARAMS = new Set(['auth', 'access_token', 'refresh_token', 'token', 'code', 'client_secret', 'auth_id', 'refresh_id']);
+const SECRET_PARAMS = new Set([
+  'auth',
+  'access_token',
+  'refresh_token',
+  'token',
+  'code',
+  'client_secret',
+  'auth_id',
+  'refresh_id',
+]);
 
 /** A request URL as it may be logged: values of credential-carrying query parameters replaced. */
 export function redactRequestUrl(url: string): string {

@@ -74,11 +74,12 @@ export async function withAdvisoryLock<T>(
   }
 }
 
-/** Whether any session in the cluster holds the lock (used to tell a live run from one left by a dead process). */
+/** Whether any session holds the lock in this database (advisory locks are per database). */
 export async function isAdvisoryLockHeld(dataSource: DataSource, name: string): Promise<boolean> {
   const [row] = await dataSource.query<Array<{ holders: number }>>(
     `SELECT count(*)::int AS holders FROM pg_locks
-      WHERE locktype = 'advisory' AND granted AND classid = $1::int::oid AND objid = hashtext($2)::oid AND objsubid = 2`,
+      WHERE locktype = 'advisory' AND granted AND classid = $1::int::oid AND objid = hashtext($2)::oid AND objsubid = 2
+        AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
     [LOCK_NAMESPACE, name],
   );
   return row.holders > 0;

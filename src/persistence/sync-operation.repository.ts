@@ -91,6 +91,19 @@ export class SyncOperationRepository {
       .execute();
   }
 
+  /** A create whose deal turned out to exist already becomes an update of that deal. */
+  async turnIntoUpdate(
+    operation: SyncOperation,
+    dealId: number,
+    fields: Record<string, unknown>,
+  ): Promise<SyncOperation> {
+    await this.operations.query(
+      `UPDATE sync_operation SET action = $2, deal_id = $3, fields = $4 WHERE id = $1`,
+      [operation.id, OperationAction.Update, dealId, fields],
+    );
+    return this.operations.create({ ...operation, action: OperationAction.Update, dealId, fields });
+  }
+
   /** Back to pending with a note, e.g. an unknown outcome left for the next attempt. */
   async release(ids: readonly string[], code: string, message: string, now: Date): Promise<void> {
     if (ids.length === 0) {

@@ -1,7 +1,7 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { Bitrix24Error, RecordErrorReason } from '../bitrix24/bitrix24.error.js';
 import { CrmDealGateway } from '../bitrix24/crm-deal.gateway.js';
-import type { DealFields, DealWriteOutcome } from '../bitrix24/crm-deal.types.js';
+import type { CrmDeal, DealFields, DealWriteOutcome } from '../bitrix24/crm-deal.types.js';
 import { SyncMetrics } from '../metrics/sync.metrics.js';
 import { DealLinkRepository } from '../persistence/deal-link.repository.js';
 import {
@@ -13,6 +13,7 @@ import { SyncOperationRepository } from '../persistence/sync-operation.repositor
 import { SyncOutcomeRepository, type OperationOutcome } from '../persistence/sync-outcome.repository.js';
 import { SyncRunRepository } from '../persistence/sync-run.repository.js';
 import { adoptionFor, type Adoption } from './deal-adoption.js';
+import { sameFieldValue } from './mapping/field-value.js';
 import { runPrefix, type RunContext } from './run-context.js';
 
 /** Operations claimed and sent together; the client packs them into batches of 50 under the rate limit. */
@@ -81,18 +82,31 @@ export class OutboxApplier {
   ): Promise<void> {
     const creates = chunk.filter((operation) => operation.action === OperationAction.Create);
     const adoptions = await this.resolveEarlierCreates(context, creates, firstSync);
-    const toSend = chunk.filter((operation) => !adoptions.has(operation.id));
+    const confirmed: OperationOutcome[] = [];
+    const toSend: SyncOperation[] = [];
+    for (const operation of chunk) {
+      const adoption = adoptions.get(operation.id);
+      if (!adoption) {
+        toSend.push(operation);
+      } else if (operation.attempt > 0) {
+        // Our own create whose answer was lost: the deal holds exactly what we sent.
+        confirmed.push({ kind: 'succeeded', operation, dealId: adoption.dealId });
+      } else {
+        // A deal from before this state database (lost state): its ERP-owned fields are corrected where stale.
+        const stale = staleOwnedFields(context, operation, adoption.deal);
+        if (Object.keys(stale).length === 0) {
+          confirmed.push({ kind: 'succeeded', operation, dealId: adoption.dealId });
+        } else {
+          toSend.push(await this.operations.turnIntoUpdate(operation, adoption.dealId, stale));
+        }
+      }
+    }
     await this.operations.markInFlight(
       toSend.map((operation) => operation.id),
       new Date(),
     );
     const sent = await this.send(context, toSend);
-    const adopted: OperationOutcome[] = [...adoptions.values()].map((adoption) => ({
-      kind: 'succeeded',
-      operation: adoption.operation,
-      dealId: adoption.dealId,
-    }));
-    await this.confirm(context, adopted, sent);
+    await this.confirm(context, confirmed, sent);
   }
 
   /**
@@ -112,7 +126,7 @@ export class OutboxApplier {
     const found = await this.gateway.findByOrigin(
       context.mapping.target.originatorId,
       uncertain.map((operation) => operation.erpKey),
-      ['ID'],
+      firstSync ? ['*', 'UF_*'] : ['ID'],
     );
     const adoptions = new Map<string, Adoption>();
     for (const operation of uncertain) {
@@ -234,6 +248,19 @@ const COUNTER = {
 } as const;
 
 const ids = (operations: readonly SyncOperation[]) => operations.map((operation) => operation.id);
+
+/** ERP-owned fields of a planned create whose value differs from what the adopted deal holds. */
+function staleOwnedFields(
+  context: RunContext,
+  operation: SyncOperation,
+  deal: CrmDeal,
+): Record<string, unknown> {
+  const stale = context.compiled.fields
+    .filter((field) => field.ownership === 'erp' && field.name in operation.fields)
+    .filter((field) => !sameFieldValue(field.type, deal[field.name], operation.fields[field.name]))
+    .map((field): [string, unknown] => [field.name, operation.fields[field.name]]);
+  return Object.fromEntries(stale);
+}
 
 export const retryPolicyOf = (context: RunContext) => ({
   maxAttempts: context.mapping.retry.maxAttempts,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CrmDealGateway } from '../bitrix24/crm-deal.gateway.js';
 import type { CrmDeal } from '../bitrix24/crm-deal.types.js';
+import { ErpReadError, ErpReadErrorCode } from '../erp/erp-read.error.js';
 import type { ErpRowReader } from '../erp/erp-row.reader.js';
 import type { ErpRow } from '../erp/erp-row.js';
 import { InjectErpReader } from '../erp/erp.module.js';
@@ -77,6 +78,9 @@ export class ReconcilePlanner {
       const row = rows.get(keyOf(deal));
       const link = links.get(Number(deal.ID)) ?? null;
       if (!row) {
+        if (isClosedOrphan(context, deal)) {
+          continue;
+        }
         orphans.push({
           erpKey: keyOf(deal) || `deal ${deal.ID}`,
           dealId: Number(deal.ID),
@@ -84,7 +88,9 @@ export class ReconcilePlanner {
           payload: null,
         });
       } else if (!link) {
-        await this.links.adopt(context.mapping.name, row.erpKey, Number(deal.ID), new Date());
+        if (!context.run.dryRun) {
+          await this.links.adopt(context.mapping.name, row.erpKey, Number(deal.ID), new Date());
+        }
         changes.push(
           diffRow(context.compiled, { row, link: adoptedState(Number(deal.ID)), live: deal }, new Date()),
         );
@@ -155,6 +161,9 @@ export class ReconcilePlanner {
         `${runPrefix(context.run)} ${drifted.length} deal(s) edited in Bitrix24: re-pushing ERP values`,
       );
     }
+    if (!context.run.dryRun) {
+      await this.links.refresh(context.mapping.name, entries.refreshes, new Date());
+    }
     const status = context.run.dryRun ? OperationStatus.Planned : OperationStatus.Pending;
     context.tally.add('planned', await this.operations.enqueue(entries.operations, status));
     context.tally.add('unchanged', entries.unchanged);
@@ -162,7 +171,29 @@ export class ReconcilePlanner {
     await this.runs.saveProgress(context.run.id, context.tally.snapshot());
   }
 
+  /**
+   * Keys here come from deals' ORIGIN_IDs, which anyone can type in Bitrix24: a value the key column cannot
+   * hold (`abc` for an integer id) fails the whole read, so that read is repeated key by key, and a key the
+   * database refuses as a value has no ERP row (its deal is an orphan).
+   */
   private async readRows(context: RunContext, erpKeys: readonly string[]): Promise<Map<string, ErpRow>> {
+    try {
+      return await this.readKeyRows(context, erpKeys);
+    } catch (error) {
+      if (!isInvalidKeyValue(error)) {
+        throw error;
+      }
+    }
+    const rows = new Map<string, ErpRow>();
+    for (const erpKey of erpKeys.length > 1 ? erpKeys : []) {
+      for (const [key, row] of await this.readRows(context, [erpKey])) {
+        rows.set(key, row);
+      }
+    }
+    return rows;
+  }
+
+  private async readKeyRows(context: RunContext, erpKeys: readonly string[]): Promise<Map<string, ErpRow>> {
     const rows = new Map<string, ErpRow>();
     if (!this.reader || erpKeys.length === 0) {
       return rows;
@@ -175,6 +206,24 @@ export class ReconcilePlanner {
     }
     return rows;
   }
+}
+
+/** SQLSTATE class 22 (data exception): e.g. 22P02, `invalid input syntax for type integer`. */
+function isInvalidKeyValue(error: unknown): boolean {
+  return (
+    error instanceof ErpReadError &&
+    error.code === ErpReadErrorCode.QueryFailed &&
+    (error.databaseCode?.startsWith('22') ?? false)
+  );
+}
+
+/**
+ * An orphan the `close` policy already moved to its stage: closing it again would write on every reconcile
+ * run and count against `maxPerRun` until the guard trips for good.
+ */
+function isClosedOrphan(context: RunContext, deal: CrmDeal): boolean {
+  const policy = context.mapping.delete;
+  return policy.policy === 'close' && deal.STAGE_ID === policy.stage;
 }
 
 /** A deal of ours found in Bitrix24 without a link (lost state): linked now, diffed against its live values. */

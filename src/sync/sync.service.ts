@@ -156,6 +156,7 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
         return;
       }
       try {
+        await this.closeRunsOfDeadHolders(mapping);
         const run = await this.runs.findById(next.id);
         if (run?.status === RunStatus.Queued) {
           await this.executor.execute(run, this.mappingNamed(mapping), { shouldStop: () => this.stopping });
@@ -164,6 +165,18 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
         await lock.release();
       }
     }
+  }
+
+  /** Holding the mapping's lock proves no live process runs it: any run still `running` was left by a dead one. */
+  private async closeRunsOfDeadHolders(mapping: string): Promise<void> {
+    const stale = (await this.runs.findUnfinished()).filter(
+      (run) => run.mapping === mapping && run.status === RunStatus.Running,
+    );
+    await this.runs.closeAbandoned(
+      stale.map((run) => run.id),
+      'the process running it stopped (crash or kill); its open operations are resumed by the next run',
+      new Date(),
+    );
   }
 
   private async waitForLock(mapping: string) {

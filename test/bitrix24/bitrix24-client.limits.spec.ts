@@ -87,6 +87,27 @@ describe('Bitrix24Client limits against the emulator', () => {
     expect(headroom?.headroomSeconds).toBeLessThan(10);
   });
 
+  it('keeps a queue of batches inside the operating budget without a single OPERATION_TIME_LIMIT', async () => {
+    const { emulator, client } = await setUp(
+      {
+        clockSpeed: 1000,
+        operating: { limitSeconds: 20, methodCostSeconds: { 'crm.deal.add': 0.1, '*': 0.01 } },
+      },
+      { operating: { limitSeconds: 20 } },
+    );
+    const startedAt = emulator.now();
+    const commands = Array.from({ length: 500 }, (_, i) => ({
+      method: 'crm.deal.add',
+      params: { fields: { TITLE: `D${i}` } },
+    }));
+    const outcomes = await client.batch(commands);
+    expect(outcomes.every((outcome) => outcome.status === 'ok')).toBe(true);
+    expect(emulator.stats().operatingLimitExceeded).toBe(0);
+    expect(emulator.stats().batchSizes).toEqual(Array.from({ length: 10 }, () => 50));
+    // Ten batches of 5 s against 20 s per 10-minute window: the budget, not the bucket, set the pace.
+    expect(emulator.now() - startedAt).toBeGreaterThan(600_000);
+  });
+
   it('pauses only the blocked method on OPERATION_TIME_LIMIT and resends it without counting an attempt', async () => {
     // The client believes in a higher limit than the portal enforces, so it runs into the block.
     const { emulator, client } = await setUp(

@@ -83,7 +83,7 @@ describe('Bitrix24Client with an OAuth local app', () => {
 
   it('refreshes once for two concurrent callers hitting expired_token, rotates, and resends both calls', async () => {
     const oauthClient = client(auth());
-    await oauthClient.call('crm.deal.list');
+    await oauthClient.call('crm.deal.add', { fields: { TITLE: 'first' } });
     const before = await store.load(emulator.url);
     emulator.expireAccessTokens();
     const [first, second] = await Promise.all([
@@ -100,7 +100,7 @@ describe('Bitrix24Client with an OAuth local app', () => {
         .deals()
         .map((deal) => deal.TITLE)
         .sort(),
-    ).toEqual(['a', 'b']);
+    ).toEqual(['a', 'b', 'first']);
     expect(emulator.stats().byStatus['401']).toBe(2);
   });
 

@@ -4,9 +4,16 @@ import { createTestDatabase, type TestDatabase } from '../../support/database.js
 export const STATES = ['draft', 'sent', 'sale', 'done', 'cancel'] as const;
 
 /** The mapping the engine specs sync: an Odoo-like `sale_order` table to deals. */
-export const ORDERS_MAPPING = (overrides: { maxDeletes?: number; pageSize?: number } = {}) => `
+export const ORDERS_MAPPING = (
+  overrides: {
+    name?: string;
+    maxDeletes?: number;
+    pageSize?: number;
+    retry?: { maxAttempts: number; backoff: string };
+  } = {},
+) => `
 mappings:
-  - name: orders
+  - name: ${overrides.name ?? 'orders'}
     source:
       table: sale_order
       key: id
@@ -24,7 +31,7 @@ mappings:
       BEGINDATE: { column: date_order, type: date }
       COMMENTS: { column: note, ownership: fillEmpty }
     delete: { policy: close, stage: LOSE, maxPerRun: ${overrides.maxDeletes ?? 100} }
-`;
+${overrides.retry ? `    retry: { maxAttempts: ${overrides.retry.maxAttempts}, backoff: ${overrides.retry.backoff} }\n` : ''}`;
 
 /** An ERP database of its own with `rows` generated orders. */
 export class ErpOrders {

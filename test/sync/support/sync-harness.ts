@@ -1,14 +1,14 @@
-import { Global, Logger, Module } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
 import { Bitrix24Client } from '../../../src/bitrix24/bitrix24.client.js';
-import { CrmDealGateway } from '../../../src/bitrix24/crm-deal.gateway.js';
 import { ConfigModule } from '../../../src/config/config.module.js';
 import type { AppConfig } from '../../../src/config/config.types.js';
 import { Secret } from '../../../src/config/secret.js';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../../src/emulator/index.js';
-import { RunMode, RunTrigger, type SyncRun } from '../../../src/persistence/entities/sync-run.entity.js';
+import { RunMode, RunTrigger, SyncRun } from '../../../src/persistence/entities/sync-run.entity.js';
 import { PersistenceModule } from '../../../src/persistence/persistence.module.js';
 import { SyncService } from '../../../src/sync/sync.service.js';
 import { SyncModule } from '../../../src/sync/sync.module.js';
@@ -27,9 +27,14 @@ export interface SyncHarness {
   readonly module: TestingModule;
   readonly sync: SyncService;
   readonly dataSource: DataSource;
+  /** The engine's Bitrix24 client (the one Bitrix24Module built from the config). */
+  readonly client: Bitrix24Client;
   run(mode?: RunMode, extra?: { erpKeys?: string[]; dryRun?: boolean }): Promise<SyncRun>;
+  /** Waits until the run (queued by `sync.requestRun` or `sync.retry`) has finished. */
+  waitForRun(runId: number): Promise<SyncRun>;
   /** Deal writes (add/update/delete, inside batches too) the portal applied so far. */
   writes(): number;
+  /** Closes the module and drops the state database; the emulator and ERP only if this harness made them. */
   close(): Promise<void>;
 }
 
@@ -37,11 +42,25 @@ export interface HarnessOptions {
   readonly rows: number;
   readonly mappingYaml?: string;
   readonly emulator?: EmulatorOptions;
+  /**
+   * Another harness's portal and ERP (e.g. a fresh state database against the same portal, as after a
+   * lost state database); `rows` and `emulator` are then ignored, and `close` leaves them running.
+   */
+  readonly shared?: { readonly emulator: RunningEmulator; readonly erp: ErpOrders };
 }
 
+const RUN_POLL_MS = 50;
+
 export async function startSyncHarness(options: HarnessOptions): Promise<SyncHarness> {
-  const emulator = await startEmulator({ clockSpeed: CLOCK_SPEED, ...options.emulator });
-  const erp = await ErpOrders.create(options.rows);
+  const emulator =
+    options.shared?.emulator ??
+    (await startEmulator({
+      clockSpeed: CLOCK_SPEED,
+      // Cheap simulated calls: a compressed clock must not turn a 10,000-deal load into an operating-limit test.
+      operating: { methodCostSeconds: { '*': 0.005 } },
+      ...options.emulator,
+    }));
+  const erp = options.shared?.erp ?? (await ErpOrders.create(options.rows));
   const state = await createTestDatabase('state');
   const config = buildTestConfig(
     {
@@ -52,26 +71,23 @@ export async function startSyncHarness(options: HarnessOptions): Promise<SyncHar
     },
     options.mappingYaml ?? ORDERS_MAPPING(),
   );
-  const client = new Bitrix24Client({ auth: config.bitrix24.auth, rateLimit: config.bitrix24.rateLimit });
-
-  @Global()
-  @Module({
-    providers: [{ provide: CrmDealGateway, useValue: new CrmDealGateway(client) }],
-    exports: [CrmDealGateway],
-  })
-  class PortalModule {}
 
   Logger.overrideLogger(process.env.SYNC_SPEC_LOGS ? ['log', 'warn', 'error'] : false);
   const module = await Test.createTestingModule({
-    imports: [
-      ConfigModule.forRoot(config),
-      PersistenceModule.forRoot(new Secret(state.url)),
-      PortalModule,
-      SyncModule,
-    ],
+    imports: [ConfigModule.forRoot(config), PersistenceModule.forRoot(new Secret(state.url)), SyncModule],
   }).compile();
   await module.init();
   const sync = module.get(SyncService);
+  const dataSource = module.get<DataSource>(getDataSourceToken());
+  const waitForRun = async (runId: number): Promise<SyncRun> => {
+    for (;;) {
+      const run = await dataSource.getRepository(SyncRun).findOneBy({ id: runId });
+      if (run?.finishedAt) {
+        return run;
+      }
+      await sleep(RUN_POLL_MS);
+    }
+  };
   return {
     emulator,
     erp,
@@ -79,15 +95,18 @@ export async function startSyncHarness(options: HarnessOptions): Promise<SyncHar
     config,
     module,
     sync,
-    dataSource: module.get<DataSource>(getDataSourceToken()),
+    dataSource,
+    client: module.get(Bitrix24Client, { strict: false }),
     run: (mode = RunMode.Incremental, extra = {}) =>
       sync.runAndWait({ mapping: config.mappings[0].name, mode, trigger: RunTrigger.Manual, ...extra }),
+    waitForRun,
     writes: () => emulator.stats().writes,
     async close() {
       await module.close();
-      await client.close();
-      await emulator.close();
-      await erp.close();
+      if (!options.shared) {
+        await emulator.close();
+        await erp.close();
+      }
       await state.drop();
     },
   };
