@@ -12,8 +12,18 @@ export class Bitrix24MetricsBridge implements OnModuleInit {
 
   onModuleInit(): void {
     const stats = this.client.stats;
-    stats.on('request', (event) => this.metrics.bitrix24Request(event.method, event.code ?? event.status));
-    stats.on('limiterWait', (event) => this.metrics.rateLimitWaited(event.ms / 1000));
+    // CRM validation errors carry an empty code (bitrix24-api.md §2.3): a label needs a name.
+    stats.on('request', (event) =>
+      this.metrics.bitrix24Request(
+        event.method,
+        event.code === '' ? 'empty_code' : (event.code ?? event.status),
+      ),
+    );
+    stats.on('limiterWait', (event) => {
+      if (event.reason === 'rate') {
+        this.metrics.rateLimitWaited(event.ms / 1000);
+      }
+    });
     stats.on('operating', (event) => this.metrics.operatingHeadroom(event.method, event.headroomSeconds));
   }
 }
