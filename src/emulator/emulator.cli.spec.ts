@@ -2,6 +2,13 @@ import { describe, expect, it } from '@jest/globals';
 import { parseEmulatorArgs } from './emulator.cli.js';
 
 describe('parseEmulatorArgs', () => {
+  it('takes a listen address for container networks', () => {
+    expect(parseEmulatorArgs(['--port', '8080', '--host', '0.0.0.0'])).toMatchObject({
+      port: 8080,
+      host: '0.0.0.0',
+    });
+  });
+
   it('maps flags to options', () => {
     expect(
       parseEmulatorArgs([

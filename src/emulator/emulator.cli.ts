@@ -4,7 +4,8 @@ import type { EmulatorOptions } from './emulator.options.js';
 
 export const EMULATOR_USAGE = `Usage: npm run emulator -- [options]
 
-  --port N                      listen port on 127.0.0.1 (default 0 = free port)
+  --port N                      listen port (default 0 = free port)
+  --host ADDRESS                listen address (default 127.0.0.1; 0.0.0.0 inside a container network)
   --https                       serve HTTPS with a throwaway self-signed certificate
   --rate-limit D/C              leaky bucket drain per second / capacity (default 2/50; Enterprise 5/250)
   --clock-speed X               virtual time runs X times faster (default 1)
@@ -39,6 +40,7 @@ export function parseEmulatorArgs(argv: string[]): EmulatorOptions | 'help' {
     strict: true,
     options: {
       port: { type: 'string' },
+      host: { type: 'string' },
       https: { type: 'boolean' },
       'rate-limit': { type: 'string' },
       'clock-speed': { type: 'string' },
@@ -86,6 +88,7 @@ export function parseEmulatorArgs(argv: string[]): EmulatorOptions | 'help' {
       .filter(Boolean);
   const options: EmulatorOptions = {
     port: num('port', values.port),
+    host: values.host,
     https: values.https,
     rateLimit: parseRateLimit(values['rate-limit']),
     clockSpeed: num('clock-speed', values['clock-speed']),

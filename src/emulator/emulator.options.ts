@@ -16,8 +16,14 @@ export interface OperatingOptions {
 }
 
 export interface EmulatorOptions {
-  /** @default 0 (a free port); the host is always 127.0.0.1 */
+  /** @default 0 (a free port) */
   port?: number;
+  /**
+   * Listen address; the URLs it reports keep 127.0.0.1 unless this is a specific address. `0.0.0.0` is for a
+   * container network (docker-compose), where other services reach it by service name.
+   * @default '127.0.0.1'
+   */
+  host?: string;
   /** Serve HTTPS with a throwaway self-signed certificate (see `RunningEmulator.ca`). @default false */
   https?: boolean;
   /** Portal leaky bucket. @default { drainPerSecond: 2, capacity: 50 } */

@@ -59,7 +59,7 @@ export interface RunningEmulator {
   close(): Promise<void>;
 }
 
-/** Starts a Bitrix24 portal emulator on 127.0.0.1 (see docs/emulator.md). */
+/** Starts a Bitrix24 portal emulator, on 127.0.0.1 unless told otherwise (see docs/emulator.md). */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const portal = new EmulatorPortal(options);
   const certificate = portal.fixed.https ? createSelfSignedCertificate() : undefined;
@@ -68,10 +68,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     certificate === undefined ? createHttpServer(handler) : createHttpsServer({ ...certificate }, handler);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(portal.fixed.port, '127.0.0.1', () => resolve());
+    server.listen(portal.fixed.port, options.host ?? '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const url = `${certificate === undefined ? 'http' : 'https'}://127.0.0.1:${port}`;
+  const host = options.host === undefined || options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
+  const url = `${certificate === undefined ? 'http' : 'https'}://${host}:${port}`;
   portal.origin = url;
   const { webhook, oauth } = portal.fixed;
   return {
