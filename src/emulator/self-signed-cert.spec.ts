@@ -15,3 +15,11 @@ describe('createSelfSignedCertificate', () => {
     expect(Date.parse(x509.validTo) - Date.now()).toBeGreaterThan(86_400_000);
   });
 });
+
+describe('createSelfSignedCertificate, many times over', () => {
+  it('always encodes a valid certificate, whatever its random serial', () => {
+    for (let round = 0; round < 600; round++) {
+      expect(() => createSelfSignedCertificate()).not.toThrow();
+    }
+  });
+});

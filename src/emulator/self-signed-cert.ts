@@ -23,7 +23,8 @@ export function createSelfSignedCertificate(
 ): SelfSignedCertificate {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const serial = randomBytes(8);
-  serial[0] = (serial[0] ?? 0) & 0x7f;
+  // Positive (top bit clear) and minimal (first byte non-zero): DER rejects a padded INTEGER.
+  serial[0] = ((serial[0] ?? 0) & 0x7f) | 0x40;
   const now = Date.now();
   const name = seq(set(seq(oid(OID.commonName), utf8(commonName))));
   const algorithm = seq(oid(OID.ecdsaWithSha256));
