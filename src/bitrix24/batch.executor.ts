@@ -28,6 +28,8 @@ export type CommandOutcome<T = unknown> =
 export interface BatchOptions {
   /** Higher runs first among waiting requests. @default 0 */
   readonly priority?: number;
+  /** Runs as each batch request leaves (after its rate-limit wait); throwing rejects the batch unsent. */
+  readonly beforeSend?: () => void;
   /** Rounds of re-sending commands refused for a limit (QUERY_LIMIT_EXCEEDED / OPERATION_TIME_LIMIT inside the batch). @default 30 */
   readonly maxLimitRounds?: number;
 }
@@ -53,7 +55,7 @@ export async function runBatch<T = unknown>(
     chunk(items).map(async (first) => {
       let pending: Item[] = first;
       for (let round = 0; pending.length > 0; round++) {
-        const results = await sendChunk<T>(client, pending, options.priority ?? 0);
+        const results = await sendChunk<T>(client, pending, options);
         const refused: Item[] = [];
         results.forEach((outcome, k) => {
           if (outcome.status === 'failed' && outcome.error.isLimit && round < maxRounds) {
@@ -72,7 +74,7 @@ export async function runBatch<T = unknown>(
 async function sendChunk<T>(
   client: Bitrix24Client,
   items: readonly Item[],
-  priority: number,
+  options: BatchOptions,
 ): Promise<Array<CommandOutcome<T>>> {
   const keys = items.map((_, k) => `c${k}`);
   const cmd = Object.fromEntries(
@@ -86,7 +88,8 @@ async function sendChunk<T>(
       {
         write: methods.some(isWriteMethod),
         nestedMethods: methods,
-        priority,
+        priority: options.priority ?? 0,
+        beforeSend: options.beforeSend,
       },
     );
     const entries = readBatchResult(keys, answer.result);

@@ -69,6 +69,8 @@ export interface CallOptions {
   readonly nestedMethods?: readonly string[];
   /** Higher runs first among waiting requests. @default 0 */
   readonly priority?: number;
+  /** Runs as the request leaves (after its rate-limit wait); what it throws rejects the call unsent, as it is. */
+  readonly beforeSend?: () => void;
 }
 
 export interface CallResult<T = unknown> {
@@ -136,16 +138,23 @@ export class Bitrix24Client {
     };
     for (let priority = options.priority ?? 0; ; priority = RETRY_PRIORITY) {
       let prepared: PreparedCall | undefined;
+      let vetoed = false;
       try {
         return await this.scheduler.run(
           methods,
           async () => {
+            vetoed = true;
+            options.beforeSend?.();
+            vetoed = false;
             prepared = await this.#auth.prepare(method);
             return this.#send<T>(method, params, prepared);
           },
           priority,
         );
       } catch (error) {
+        if (vetoed) {
+          throw error;
+        }
         const failure = this.#asError(error, method, prepared);
         const decision = decideRetry(failure, state, this.#retry);
         if (decision === 'fail') {

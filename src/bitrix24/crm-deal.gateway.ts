@@ -34,7 +34,7 @@ export class CrmDealGateway {
       method: 'crm.deal.add',
       params: { fields, ...writeParams(options) },
     }));
-    const outcomes = await this.client.batch(commands);
+    const outcomes = await this.client.batch(commands, { beforeSend: options.beforeSend });
     return outcomes.map((outcome, index) =>
       toWriteOutcome(
         outcome,
@@ -55,7 +55,7 @@ export class CrmDealGateway {
       method: 'crm.deal.update',
       params: { id: update.dealId, fields: update.fields, ...writeParams(options) },
     }));
-    const outcomes = await this.client.batch(commands);
+    const outcomes = await this.client.batch(commands, { beforeSend: options.beforeSend });
     return outcomes.map((outcome, index) =>
       toWriteOutcome(
         outcome,
@@ -65,9 +65,13 @@ export class CrmDealGateway {
     );
   }
 
-  async deleteMany(dealIds: readonly number[]): Promise<DealWriteOutcome[]> {
+  async deleteMany(
+    dealIds: readonly number[],
+    options: Pick<DealWriteOptions, 'beforeSend'> = {},
+  ): Promise<DealWriteOutcome[]> {
     const outcomes = await this.client.batch(
       dealIds.map((id) => ({ method: 'crm.deal.delete', params: { id } })),
+      { beforeSend: options.beforeSend },
     );
     return outcomes.map((outcome, index) =>
       toWriteOutcome(outcome, (result) => (isTrue(result) ? dealIds[index] : undefined), 'crm.deal.delete'),

@@ -22,6 +22,8 @@ export type DealWriteOutcome =
   | { readonly status: 'unknown'; readonly error: Bitrix24Error };
 
 export interface DealWriteOptions {
+  /** Runs as each batch leaves (after its rate-limit wait); throwing stops the writes without sending. */
+  readonly beforeSend?: () => void;
   /** `params.REGISTER_SONET_EVENT`: post to the activity stream. @default the portal's default (Y) */
   readonly registerSonetEvent?: boolean;
 }

@@ -66,6 +66,7 @@ export function loadConfig(env: EnvSource, options: LoadConfigOptions = {}): App
     http: { port: raw.PORT },
     log: { level: raw.LOG_LEVEL ?? 'info', format: raw.LOG_FORMAT ?? (options.isTty ? 'pretty' : 'json') },
     retentionDays: raw.RETENTION_DAYS,
+    runLeaseTtlMs: raw.RUN_LEASE_TTL,
     runtime,
     demo,
     missingForSync,

@@ -61,6 +61,11 @@ export interface AppConfig {
   readonly log: { readonly level: LogLevel; readonly format: 'json' | 'pretty' };
   /** Days sync operations are kept in the sync log; run summaries stay. @default 30 */
   readonly retentionDays: number;
+  /**
+   * How long a running run's lease lasts without renewal; another process may close the run after that. A run sends
+   * nothing once less than half of it is left, so it must exceed twice the Bitrix24 request timeout. @default 2m
+   */
+  readonly runLeaseTtlMs: number;
   readonly runtime: 'local' | 'container';
   /** Demo mode: embedded state database, demo ERP schema and the emulator as the portal. */
   readonly demo: boolean;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Secret } from './secret.js';
+import { parseDuration } from './duration.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -107,6 +108,18 @@ const retentionDays = optionalText.transform((value, ctx) => {
   return parsed;
 });
 
+const runLeaseTtl = optionalText.transform((value, ctx) => {
+  const parsed = value === undefined ? 120_000 : parseDuration(value);
+  if (parsed === undefined || parsed < 2_000 || parsed > 3_600_000) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected a duration from 2s to 1h like 2m or 90s, got "${value}"`,
+    });
+    return z.NEVER;
+  }
+  return parsed;
+});
+
 const oneOf = <T extends string>(values: readonly T[], fallback: T | undefined) =>
   optionalText.transform((value, ctx) => {
     const chosen = value ?? fallback;
@@ -147,6 +160,7 @@ export const envSchema = z.object({
   SYNC_RUNTIME: oneOf(['local', 'container'] as const, 'local'),
   DEMO: oneOf(['auto', 'on', 'off'] as const, undefined),
   RETENTION_DAYS: retentionDays,
+  RUN_LEASE_TTL: runLeaseTtl,
 });
 
 export type RawEnv = z.output<typeof envSchema>;

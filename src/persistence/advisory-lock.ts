@@ -12,6 +12,11 @@ export class AdvisoryLock {
     private readonly runner: QueryRunner,
   ) {}
 
+  /**
+   * Unlocks and returns the connection. When the connection has died meanwhile (terminated, idle timeout, failover),
+   * the lock died with its session: there is nothing left to release, and that is not an error. Runs never rely on
+   * the lock alone (their lease fences them), so losing it early is harmless.
+   */
   async release(): Promise<void> {
     if (this.released) {
       return;
@@ -22,8 +27,10 @@ export class AdvisoryLock {
         LOCK_NAMESPACE,
         this.name,
       ]);
+    } catch {
+      // The session is gone, and its locks with it.
     } finally {
-      await this.runner.release();
+      await this.runner.release().catch(() => undefined);
     }
   }
 }

@@ -78,17 +78,39 @@ export class SyncOperationRepository {
     return this.operations.countBy({ mapping, status: In(OPEN) });
   }
 
-  /** Claims operations just before their request is sent: a crash from here on means "outcome unknown". */
-  async markInFlight(ids: readonly string[], now: Date): Promise<void> {
+  /**
+   * Compare-and-set claim by `runId` (DESIGN §3 invariant 6): a pending operation, or one left in flight by a run
+   * whose lease is no longer live. An operation another live run holds is never taken. Returns the ids claimed.
+   */
+  async claim(ids: readonly string[], runId: number, now: Date): Promise<Set<string>> {
+    if (ids.length === 0) {
+      return new Set();
+    }
+    const [rows] = await this.operations.query<[Array<{ id: string }>, number]>(
+      `UPDATE sync_operation AS operation
+          SET status = 'in_flight', claimed_by = $2, updated_at = $3
+        WHERE operation.id = ANY($1::bigint[])
+          AND (operation.status = 'pending'
+               OR (operation.status = 'in_flight' AND NOT EXISTS (
+                     SELECT 1 FROM sync_run AS holder
+                      WHERE holder.id = operation.claimed_by AND holder.id <> $2
+                        AND holder.status = 'running' AND holder.lease_expires_at > now())))
+       RETURNING operation.id`,
+      [ids, runId, now],
+    );
+    return new Set(rows.map((row) => String(row.id)));
+  }
+
+  /** Counts a send just before the request leaves: from here on a crash means "outcome unknown". */
+  async markSent(ids: readonly string[], runId: number, now: Date): Promise<void> {
     if (ids.length === 0) {
       return;
     }
-    await this.operations
-      .createQueryBuilder()
-      .update()
-      .set({ status: OperationStatus.InFlight, attempt: () => 'attempt + 1', updatedAt: now })
-      .whereInIds([...ids])
-      .execute();
+    await this.operations.query(
+      `UPDATE sync_operation SET attempt = attempt + 1, updated_at = $3
+        WHERE id = ANY($1::bigint[]) AND claimed_by = $2 AND status = 'in_flight'`,
+      [ids, runId, now],
+    );
   }
 
   /** A create whose deal turned out to exist already becomes an update of that deal. */
@@ -104,14 +126,21 @@ export class SyncOperationRepository {
     return this.operations.create({ ...operation, action: OperationAction.Update, dealId, fields });
   }
 
-  /** Back to pending with a note, e.g. an unknown outcome left for the next attempt. */
-  async release(ids: readonly string[], code: string, message: string, now: Date): Promise<void> {
+  /** Back to pending with a note, e.g. an unknown outcome left for the next attempt; only the claiming run may. */
+  async release(
+    ids: readonly string[],
+    runId: number,
+    code: string,
+    message: string,
+    now: Date,
+  ): Promise<void> {
     if (ids.length === 0) {
       return;
     }
-    await this.operations.update(
-      { id: In([...ids]) },
-      { status: OperationStatus.Pending, errorCode: code, errorMessage: message, updatedAt: now },
+    await this.operations.query(
+      `UPDATE sync_operation SET status = 'pending', error_code = $3, error_message = $4, updated_at = $5
+        WHERE id = ANY($1::bigint[]) AND claimed_by = $2 AND status = 'in_flight'`,
+      [ids, runId, code, message, now],
     );
   }
 

@@ -32,13 +32,25 @@ export interface RetryPolicy {
   readonly backoffMs: number;
 }
 
-/** Marks the operations succeeded, with the deal each one resolved to. */
+/** The run that sends, as the outbox knows it: only while it owns its live lease may it confirm (invariant 6). */
+export interface RunFence {
+  readonly runId: number;
+  readonly owner: string;
+}
+
+/** Holds the run's row until commit, so no other process can close the run while its answers are confirmed. */
+const HOLD_LEASE = `
+  SELECT 1 FROM sync_run
+   WHERE id = $1 AND lease_owner = $2 AND status = 'running' AND lease_expires_at > now()
+     FOR UPDATE`;
+
+/** Marks the operations the run claimed succeeded, with the deal each one resolved to. */
 const CONFIRM_OPERATIONS = `
   UPDATE sync_operation AS operation
      SET status = 'succeeded', deal_id = confirmed.deal_id, error_code = NULL, error_message = NULL,
          finished_at = $3, updated_at = $3
     FROM unnest($1::bigint[], $2::int[]) AS confirmed (id, deal_id)
-   WHERE operation.id = confirmed.id`;
+   WHERE operation.id = confirmed.id AND operation.claimed_by = $4 AND operation.status = 'in_flight'`;
 
 /** Marks keys' links as confirmed: deal, payload and hash as Bitrix24 now has them; failure state cleared. */
 const CONFIRM_LINKS = `
@@ -80,18 +92,26 @@ const FAIL_LINK = `
 export class SyncOutcomeRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async record(outcomes: readonly OperationOutcome[], retry: RetryPolicy, now: Date): Promise<void> {
-    if (outcomes.length === 0) {
-      return;
-    }
+  /** False, with nothing written, when the run no longer holds its lease: its answers are left to the next owner. */
+  async record(
+    outcomes: readonly OperationOutcome[],
+    fence: RunFence,
+    retry: RetryPolicy,
+    now: Date,
+  ): Promise<boolean> {
     const succeeded = outcomes.filter((outcome) => outcome.kind === 'succeeded');
-    await this.dataSource.transaction(async (manager) => {
-      await this.confirm(manager, succeeded, now);
+    return this.dataSource.transaction(async (manager) => {
+      const held = await manager.query<unknown[]>(HOLD_LEASE, [fence.runId, fence.owner]);
+      if (held.length === 0) {
+        return false;
+      }
+      await this.confirm(manager, succeeded, fence.runId, now);
       for (const outcome of outcomes) {
         if (outcome.kind === 'failed') {
           await this.fail(manager, outcome.operation, outcome.code, outcome.message, retry, now);
         }
       }
+      return true;
     });
   }
 
@@ -132,6 +152,7 @@ export class SyncOutcomeRepository {
   private async confirm(
     manager: EntityManager,
     succeeded: ReadonlyArray<Extract<OperationOutcome, { kind: 'succeeded' }>>,
+    runId: number,
     now: Date,
   ): Promise<void> {
     if (succeeded.length === 0) {
@@ -141,6 +162,7 @@ export class SyncOutcomeRepository {
       succeeded.map((outcome) => outcome.operation.id),
       succeeded.map((outcome) => outcome.dealId),
       now,
+      runId,
     ]);
     for (const [mapping, group] of groupByMapping(succeeded)) {
       const removed = group.filter((outcome) => outcome.operation.action === OperationAction.Delete);

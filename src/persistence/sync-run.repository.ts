@@ -4,6 +4,8 @@ import { In, type DataSource, type Repository } from 'typeorm';
 import { OperationStatus } from './entities/sync-operation.entity.js';
 import { RunMode, RunStatus, RunTrigger, SyncRun, type CursorPosition } from './entities/sync-run.entity.js';
 
+const UNIQUE_VIOLATION = '23505';
+
 export interface RunRequest {
   readonly mapping: string;
   readonly trigger: RunTrigger;
@@ -95,8 +97,56 @@ export class SyncRunRepository {
     });
   }
 
-  async start(id: number, cursorFrom: CursorPosition | null, now: Date): Promise<void> {
-    await this.runs.update(id, { status: RunStatus.Running, startedAt: now, cursorFrom });
+  /**
+   * Starts a queued run under a lease owned by `owner`, expiring `ttlMs` from now by the database's clock. False when
+   * the run is no longer queued, or another run of the mapping is running (at most one is: `ux_sync_run_running`).
+   */
+  async start(id: number, owner: string, ttlMs: number, now: Date): Promise<boolean> {
+    try {
+      const [, affected] = await this.dataSource.query<[unknown, number]>(
+        `UPDATE sync_run SET status = 'running', started_at = $2, lease_owner = $3,
+                lease_expires_at = now() + make_interval(secs => $4::double precision / 1000)
+          WHERE id = $1 AND status = 'queued'`,
+        [id, now, owner, ttlMs],
+      );
+      return affected > 0;
+    } catch (error) {
+      if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
+        return false;
+      }
+      throw error;
+    }
+  }
+
+  /** Compare-and-set: extends the lease only while `owner` still holds it unexpired. */
+  async renewLease(id: number, owner: string, ttlMs: number): Promise<boolean> {
+    const [, affected] = await this.dataSource.query<[unknown, number]>(
+      `UPDATE sync_run SET lease_expires_at = now() + make_interval(secs => $3::double precision / 1000)
+        WHERE id = $1 AND lease_owner = $2 AND status = 'running' AND lease_expires_at > now()`,
+      [id, owner, ttlMs],
+    );
+    return affected > 0;
+  }
+
+  /** The mapping's running run whose lease is still live (its process may be working on it), if any. */
+  async findLiveRun(mapping: string): Promise<SyncRun | null> {
+    return this.runs
+      .createQueryBuilder('run')
+      .where('run.mapping = :mapping AND run.status = :running', { mapping, running: RunStatus.Running })
+      .andWhere('run.lease_expires_at > now()')
+      .getOne();
+  }
+
+  /** Closes the mapping's running runs whose lease expired: their process died or lost touch with the database. */
+  async closeExpired(mapping: string | null, reason: string, now: Date): Promise<number[]> {
+    const [rows] = await this.dataSource.query<[Array<{ id: number }>, number]>(
+      `UPDATE sync_run SET status = 'failed', error = $2, finished_at = $3
+        WHERE status = 'running' AND ($1::text IS NULL OR mapping = $1)
+          AND (lease_expires_at IS NULL OR lease_expires_at <= now())
+       RETURNING id`,
+      [mapping, reason, now],
+    );
+    return rows.map((row) => row.id);
   }
 
   async saveProgress(id: number, counters: RunCounters): Promise<void> {
@@ -116,46 +166,57 @@ export class SyncRunRepository {
     return (result.affected ?? 0) > 0;
   }
 
-  /** Ends a run; in the same transaction, moves the mapping's cursor if every operation of the run is settled. */
-  async finish(run: SyncRun, end: RunEnd, now: Date): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      await manager.update(SyncRun, run.id, {
-        ...end.counters,
-        status: end.status,
-        error: end.error,
-        cursorFrom: end.cursorFrom,
-        cursorTo: end.cursorTo,
-        finishedAt: now,
-      });
-      if (!end.advanceCursor || end.cursorTo === null) {
-        return;
-      }
-      await manager.query(
-        `INSERT INTO sync_cursor (mapping, value, erp_key, updated_at)
-         SELECT $1, $2, $3::jsonb, $4
-          WHERE NOT EXISTS (SELECT 1 FROM sync_operation WHERE run_id = $5 AND status IN ($6, $7))
-         ON CONFLICT (mapping) DO UPDATE SET value = EXCLUDED.value, erp_key = EXCLUDED.erp_key,
-                                             updated_at = EXCLUDED.updated_at`,
-        [
-          run.mapping,
-          end.cursorTo.value,
-          JSON.stringify(end.cursorTo.key),
-          now,
-          run.id,
-          OperationStatus.Pending,
-          OperationStatus.InFlight,
-        ],
+  /**
+   * Ends a run its owner still holds; in the same transaction, moves the mapping's cursor if every operation of the
+   * run is settled. False (and nothing written) when the run is not `owner`'s anymore.
+   */
+  async finish(run: SyncRun, owner: string, end: RunEnd, now: Date): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      const result = await manager.update(
+        SyncRun,
+        { id: run.id, status: RunStatus.Running, leaseOwner: owner },
+        {
+          ...end.counters,
+          status: end.status,
+          error: end.error,
+          cursorFrom: end.cursorFrom,
+          cursorTo: end.cursorTo,
+          finishedAt: now,
+          leaseExpiresAt: null,
+        },
       );
+      if (!result.affected) {
+        return false;
+      }
+      if (end.advanceCursor && end.cursorTo !== null) {
+        await manager.query(
+          `INSERT INTO sync_cursor (mapping, value, erp_key, updated_at)
+           SELECT $1, $2, $3::jsonb, $4
+            WHERE NOT EXISTS (SELECT 1 FROM sync_operation WHERE run_id = $5 AND status IN ($6, $7))
+           ON CONFLICT (mapping) DO UPDATE SET value = EXCLUDED.value, erp_key = EXCLUDED.erp_key,
+                                               updated_at = EXCLUDED.updated_at`,
+          [
+            run.mapping,
+            end.cursorTo.value,
+            JSON.stringify(end.cursorTo.key),
+            now,
+            run.id,
+            OperationStatus.Pending,
+            OperationStatus.InFlight,
+          ],
+        );
+      }
+      return true;
     });
   }
 
-  /** Closes runs whose process died (no live holder of their mapping's lock), with the reason. */
-  async closeAbandoned(ids: readonly number[], reason: string, now: Date): Promise<void> {
+  /** Closes queued runs nobody will run (their mapping is no longer configured), with the reason. */
+  async closeQueued(ids: readonly number[], reason: string, now: Date): Promise<void> {
     if (ids.length === 0) {
       return;
     }
     await this.runs.update(
-      { id: In([...ids]), status: RunStatus.Running },
+      { id: In([...ids]), status: RunStatus.Queued },
       { status: RunStatus.Failed, error: reason, finishedAt: now },
     );
   }

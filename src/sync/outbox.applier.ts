@@ -15,6 +15,7 @@ import { SyncRunRepository } from '../persistence/sync-run.repository.js';
 import { adoptionFor, type Adoption } from './deal-adoption.js';
 import { sameFieldValue } from './mapping/field-value.js';
 import { runPrefix, type RunContext } from './run-context.js';
+import { RunLeaseLost } from './run-lease.js';
 
 /** Operations claimed and sent together; the client packs them into batches of 50 under the rate limit. */
 const CHUNK = 500;
@@ -53,6 +54,7 @@ export class OutboxApplier {
     for (let pass = 0; pass < MAX_PASSES; pass++) {
       let afterId: string | null = null;
       for (;;) {
+        context.lease.assertHeld();
         if (await this.mustStop(context)) {
           return { open: await this.operations.countOpen(mapping), stopped: true };
         }
@@ -77,9 +79,10 @@ export class OutboxApplier {
 
   private async applyChunk(
     context: RunContext,
-    chunk: readonly SyncOperation[],
+    open: readonly SyncOperation[],
     firstSync: boolean,
   ): Promise<void> {
+    const chunk = await this.claim(context, open);
     const creates = chunk.filter((operation) => operation.action === OperationAction.Create);
     const adoptions = await this.resolveEarlierCreates(context, creates, firstSync);
     const confirmed: OperationOutcome[] = [];
@@ -101,12 +104,20 @@ export class OutboxApplier {
         }
       }
     }
-    await this.operations.markInFlight(
-      toSend.map((operation) => operation.id),
-      new Date(),
-    );
+    await this.operations.markSent(ids(toSend), context.run.id, new Date());
     const sent = await this.send(context, toSend);
     await this.confirm(context, confirmed, sent);
+  }
+
+  /** Takes the operations by compare-and-set; one held by another live run is left alone (invariant 6). */
+  private async claim(context: RunContext, open: readonly SyncOperation[]): Promise<SyncOperation[]> {
+    const claimed = await this.operations.claim(ids(open), context.run.id, new Date());
+    if (claimed.size < open.length) {
+      context.logger.warn(
+        `${runPrefix(context.run)} ${open.length - claimed.size} operation(s) are held by another live run: left to it`,
+      );
+    }
+    return open.filter((operation) => claimed.has(operation.id));
   }
 
   /**
@@ -153,15 +164,24 @@ export class OutboxApplier {
     const isClose = (operation: SyncOperation) => Object.keys(operation.fields).length > 0;
     const updates = [...of(OperationAction.Update), ...of(OperationAction.Delete).filter(isClose)];
     const deletes = of(OperationAction.Delete).filter((operation) => !isClose(operation));
+    // Checked as each batch leaves, after its wait in the rate-limit queue: a run that lost its lease sends nothing.
+    const write = { beforeSend: () => context.lease.assertHeld() };
     const [created, updated, deleted] = await Promise.all([
-      this.gateway.createMany(creates.map((operation) => this.createFields(context, operation))),
+      this.gateway.createMany(
+        creates.map((operation) => this.createFields(context, operation)),
+        write,
+      ),
       this.gateway.updateMany(
         updates.map((operation) => ({
           dealId: operation.dealId as number,
           fields: operation.fields as DealFields,
         })),
+        write,
       ),
-      this.gateway.deleteMany(deletes.map((operation) => operation.dealId as number)),
+      this.gateway.deleteMany(
+        deletes.map((operation) => operation.dealId as number),
+        write,
+      ),
     ]);
     const pair = (list: readonly SyncOperation[], outcomes: readonly DealWriteOutcome[]) =>
       list.map((operation, index) => ({ operation, outcome: outcomes[index] }));
@@ -207,14 +227,25 @@ export class OutboxApplier {
       }
     }
     const now = new Date();
-    await this.outcomes.record(outcomes, retryPolicyOf(context), now);
+    const fence = { runId: context.run.id, owner: context.lease.owner };
+    if (!(await this.outcomes.record(outcomes, fence, retryPolicyOf(context), now))) {
+      throw new RunLeaseLost(context.run.id, 'found expired when confirming');
+    }
+    const runId = context.run.id;
     await this.operations.release(
       ids(unknown),
+      runId,
       UNKNOWN_OUTCOME,
       'no answer from Bitrix24: resolved before resending',
       now,
     );
-    await this.operations.release(ids(limited), LIMITED, 'not sent: Bitrix24 limit or authorization', now);
+    await this.operations.release(
+      ids(limited),
+      runId,
+      LIMITED,
+      'not sent: Bitrix24 limit or authorization',
+      now,
+    );
     this.count(context, outcomes);
     if (stopper) {
       throw stopper;

@@ -3,6 +3,7 @@ import type { MappingConfig } from '../config/config.types.js';
 import type { SyncRun } from '../persistence/entities/sync-run.entity.js';
 import { ZERO_COUNTERS, type RunCounters } from '../persistence/sync-run.repository.js';
 import type { CompiledMapping } from './mapping/mapping-compiler.js';
+import type { RunLease } from './run-lease.js';
 
 export interface RunControl {
   /** True when the process is shutting down: finish the current step and stop. */
@@ -37,6 +38,8 @@ export interface RunContext {
   readonly mappingIndex: number;
   readonly tally: RunTally;
   readonly control: RunControl;
+  /** Checked before every batch and confirm: a run that lost it stops at once (invariant 6). */
+  readonly lease: RunLease;
   /** Lifecycle lines carry the run id (CONVENTIONS: "the run id on every line during a run"). */
   readonly logger: Logger;
 }

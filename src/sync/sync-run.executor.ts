@@ -10,9 +10,10 @@ import { compileMapping } from './mapping/mapping-compiler.js';
 import { OutboxApplier, type ApplyResult } from './outbox.applier.js';
 import { ReconcilePlanner } from './reconcile.planner.js';
 import { runPrefix, RunTally, type RunContext, type RunControl } from './run-context.js';
+import type { RunLease } from './run-lease.js';
 import { runVerdict } from './run-verdict.js';
 
-/** Executes one run: resume the outbox, plan, apply, finish (DESIGN §1). Called under the mapping's run lock. */
+/** Executes one started run under its lease: resume the outbox, plan, apply, finish (DESIGN §1). */
 @Injectable()
 export class SyncRunExecutor {
   private readonly logger = new Logger(SyncRunExecutor.name);
@@ -26,14 +27,18 @@ export class SyncRunExecutor {
     @Optional() private readonly metrics?: SyncMetrics,
   ) {}
 
-  async execute(run: SyncRun, mapping: MappingConfig, control: RunControl): Promise<SyncRun> {
-    const context = this.contextFor(run, mapping, control);
+  async execute(
+    run: SyncRun,
+    mapping: MappingConfig,
+    control: RunControl,
+    lease: RunLease,
+  ): Promise<SyncRun> {
+    const context = this.contextFor(run, mapping, control, lease);
     const started = Date.now();
     let plan: PlanOutcome | undefined;
     let apply: ApplyResult | undefined;
     let error: unknown;
     try {
-      await this.runs.start(run.id, null, new Date());
       this.logger.log(`${runPrefix(run)} started: ${describeRun(run)}`);
       if (!(await this.runs.isCancelRequested(run.id))) {
         apply = run.dryRun ? undefined : await this.resume(context);
@@ -92,8 +97,9 @@ export class SyncRunExecutor {
     });
     const advanceCursor =
       verdict.advanceCursor && context.run.mode === RunMode.Incremental && context.run.erpKeys === null;
-    await this.runs.finish(
+    const owned = await this.runs.finish(
       context.run,
+      context.lease.owner,
       {
         status: verdict.status,
         counters,
@@ -104,6 +110,12 @@ export class SyncRunExecutor {
       },
       new Date(),
     );
+    if (!owned) {
+      this.logger.error(
+        `${runPrefix(context.run)} was closed by another process after its lease expired: its result is not recorded`,
+      );
+      return (await this.runs.findById(context.run.id)) as SyncRun;
+    }
     this.metrics?.runFinished(context.run.mapping, verdict.status);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     const summary =
@@ -118,7 +130,7 @@ export class SyncRunExecutor {
     return (await this.runs.findById(context.run.id)) as SyncRun;
   }
 
-  private contextFor(run: SyncRun, mapping: MappingConfig, control: RunControl): RunContext {
+  private contextFor(run: SyncRun, mapping: MappingConfig, control: RunControl, lease: RunLease): RunContext {
     const mappingIndex = this.config.mappings.findIndex((candidate) => candidate.name === mapping.name);
     return {
       run,
@@ -127,6 +139,7 @@ export class SyncRunExecutor {
       mappingIndex,
       tally: new RunTally(),
       control,
+      lease,
       logger: this.logger,
     };
   }

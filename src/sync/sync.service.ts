@@ -6,6 +6,8 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
 import { InjectConfig } from '../config/config.module.js';
@@ -15,6 +17,7 @@ import { RunMode, RunStatus, RunTrigger, type SyncRun } from '../persistence/ent
 import { SyncOperationRepository } from '../persistence/sync-operation.repository.js';
 import { SyncRunRepository } from '../persistence/sync-run.repository.js';
 import { isRunLockHeld, tryRunLock } from './run-lock.js';
+import { RunLease } from './run-lease.js';
 import { SyncRunExecutor } from './sync-run.executor.js';
 
 export interface ResyncRequest {
@@ -26,6 +29,8 @@ export interface ResyncRequest {
 }
 
 const LOCK_POLL_MS = 1000;
+const DEAD_RUN =
+  'the process running it stopped or lost the state database (its lease expired); its open operations are resumed by the next run';
 
 /**
  * Admits runs: queues them, runs each mapping's queue in order under its advisory lock, cancels and
@@ -35,6 +40,8 @@ const LOCK_POLL_MS = 1000;
 export class SyncService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(SyncService.name);
   private readonly workers = new Map<string, Promise<void>>();
+  /** This process's identity on the runs it leases. */
+  private readonly owner = randomUUID();
   private stopping = false;
 
   constructor(
@@ -59,7 +66,11 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
 
   /** A scheduled run is skipped (not queued) while another run of the mapping is in progress anywhere. */
   async requestScheduledRun(mapping: string, mode: RunMode): Promise<number | null> {
-    if (this.workers.has(mapping) || (await isRunLockHeld(this.dataSource, mapping))) {
+    if (
+      this.workers.has(mapping) ||
+      (await isRunLockHeld(this.dataSource, mapping)) ||
+      (await this.runs.findLiveRun(mapping))
+    ) {
       this.logger.log(`Scheduled ${mode} run of ${mapping} skipped: a run of this mapping is in progress`);
       return null;
     }
@@ -98,22 +109,23 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
     });
   }
 
-  /** Crash recovery: runs left `running` by a dead process are closed; their open operations stay for the next run. */
+  /**
+   * Crash recovery: runs whose lease expired (their process died or lost the database) are closed; their open
+   * operations stay for the next run. Queued runs of mappings no longer configured are closed.
+   */
   async onApplicationBootstrap(): Promise<void> {
     const now = new Date();
-    for (const run of await this.runs.findUnfinished()) {
-      if (!this.config.mappings.some((mapping) => mapping.name === run.mapping)) {
-        await this.runs.closeAbandoned([run.id], `mapping "${run.mapping}" is no longer configured`, now);
-      } else if (run.status === RunStatus.Running && !(await isRunLockHeld(this.dataSource, run.mapping))) {
-        await this.runs.closeAbandoned(
-          [run.id],
-          'the process running it stopped (crash or kill); its open operations are resumed by the next run',
-          now,
-        );
-        this.logger.warn(
-          `Run ${run.id} of ${run.mapping} was left running by a dead process: closed as failed`,
-        );
-      }
+    const closed = await this.runs.closeExpired(null, DEAD_RUN, now);
+    if (closed.length > 0) {
+      this.logger.warn(
+        `Run(s) ${closed.join(', ')} were left running by a stopped process: closed as failed`,
+      );
+    }
+    const unconfigured = (await this.runs.findUnfinished()).filter(
+      (run) => run.status === RunStatus.Queued && !this.config.mappings.some((m) => m.name === run.mapping),
+    );
+    for (const run of unconfigured) {
+      await this.runs.closeQueued([run.id], `mapping "${run.mapping}" is no longer configured`, now);
     }
   }
 
@@ -144,7 +156,7 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
     this.workers.set(mapping, worker);
   }
 
-  /** Runs the mapping's queued runs one after another, each under the mapping's advisory lock. */
+  /** Runs the mapping's queued runs one after another, each under the mapping's advisory lock and its own lease. */
   private async drain(mapping: string): Promise<void> {
     while (!this.stopping) {
       const next = await this.runs.findNextQueued(mapping);
@@ -156,10 +168,12 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
         return;
       }
       try {
-        await this.closeRunsOfDeadHolders(mapping);
-        const run = await this.runs.findById(next.id);
-        if (run?.status === RunStatus.Queued) {
-          await this.executor.execute(run, this.mappingNamed(mapping), { shouldStop: () => this.stopping });
+        const admitted = await this.admit(next.id, mapping);
+        if (admitted) {
+          const control = { shouldStop: () => this.stopping };
+          await this.executor
+            .execute(admitted.run, this.mappingNamed(mapping), control, admitted.lease)
+            .finally(() => admitted.lease.stop());
         }
       } finally {
         await lock.release();
@@ -167,16 +181,34 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
     }
   }
 
-  /** Holding the mapping's lock proves no live process runs it: any run still `running` was left by a dead one. */
-  private async closeRunsOfDeadHolders(mapping: string): Promise<void> {
-    const stale = (await this.runs.findUnfinished()).filter(
-      (run) => run.mapping === mapping && run.status === RunStatus.Running,
-    );
-    await this.runs.closeAbandoned(
-      stale.map((run) => run.id),
-      'the process running it stopped (crash or kill); its open operations are resumed by the next run',
-      new Date(),
-    );
+  /**
+   * Starts the run under a new lease once no other run of the mapping is live. The advisory lock alone does not prove
+   * that (its connection can die while its process keeps running): the database's one-running-run index does.
+   * Null when the run is no longer queued (cancelled) or the process is stopping.
+   */
+  private async admit(runId: number, mapping: string): Promise<{ run: SyncRun; lease: RunLease } | null> {
+    let announced = false;
+    while (!this.stopping) {
+      await this.runs.closeExpired(mapping, DEAD_RUN, new Date());
+      const grantedAt = performance.now();
+      if (await this.runs.start(runId, this.owner, this.config.runLeaseTtlMs, new Date())) {
+        const run = (await this.runs.findById(runId)) as SyncRun;
+        const lease = new RunLease(this.runs, runId, this.owner, this.config.runLeaseTtlMs, this.logger);
+        return { run, lease: lease.keep(grantedAt) };
+      }
+      if ((await this.runs.findById(runId))?.status !== RunStatus.Queued) {
+        return null;
+      }
+      const live = await this.runs.findLiveRun(mapping);
+      if (live && !announced) {
+        announced = true;
+        this.logger.warn(
+          `Run ${runId} waits: run ${live.id} of ${mapping} is still running in another process (lease until ${live.leaseExpiresAt?.toISOString()})`,
+        );
+      }
+      await sleep(LOCK_POLL_MS);
+    }
+    return null;
   }
 
   private async waitForLock(mapping: string) {

@@ -85,8 +85,13 @@ export class SyncOperation {
   @Column({ type: 'jsonb', nullable: true })
   cursor!: CursorPosition | null;
 
+  /** Times it was sent. A create sent before (attempt > 0) may exist already: it is looked up, not resent. */
   @Column({ type: 'integer', default: 0 })
   attempt!: number;
+
+  /** The run that claimed it to send (compare-and-set); no other live run touches it while it is in flight. */
+  @Column({ name: 'claimed_by', type: 'integer', nullable: true })
+  claimedBy!: number | null;
 
   @Column({ name: 'error_code', type: 'text', nullable: true })
   errorCode!: string | null;

@@ -31,6 +31,7 @@ export interface CursorPosition {
 @Entity('sync_run')
 @Index('ix_sync_run_mapping_created', ['mapping', 'createdAt'])
 @Index('ix_sync_run_status', ['status'])
+@Index('ux_sync_run_running', ['mapping'], { unique: true, where: `status = 'running'` })
 export class SyncRun {
   @PrimaryGeneratedColumn({ type: 'integer', primaryKeyConstraintName: 'pk_sync_run' })
   id!: number;
@@ -101,4 +102,12 @@ export class SyncRun {
 
   @Column({ type: 'text', nullable: true })
   error!: string | null;
+
+  /** The process running it (a random id per engine); only the owner renews the lease or closes the run. */
+  @Column({ name: 'lease_owner', type: 'text', nullable: true })
+  leaseOwner!: string | null;
+
+  /** A `running` run whose lease has expired (by the database's clock) is dead and may be closed by another. */
+  @Column({ name: 'lease_expires_at', type: 'timestamptz', nullable: true })
+  leaseExpiresAt!: Date | null;
 }

@@ -46,7 +46,14 @@ export interface HarnessOptions {
    * Another harness's portal and ERP (e.g. a fresh state database against the same portal, as after a
    * lost state database); `rows` and `emulator` are then ignored, and `close` leaves them running.
    */
-  readonly shared?: { readonly emulator: RunningEmulator; readonly erp: ErpOrders };
+  readonly shared?: {
+    readonly emulator: RunningEmulator;
+    readonly erp: ErpOrders;
+    /** Also the state database: a second engine (another process, a replica) on the same state. */
+    readonly state?: TestDatabase;
+  };
+  /** Environment on top of the harness's own (e.g. `BITRIX24_RATE_LIMIT`, `RUN_LEASE_TTL`). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 const RUN_POLL_MS = 50;
@@ -61,13 +68,14 @@ export async function startSyncHarness(options: HarnessOptions): Promise<SyncHar
       ...options.emulator,
     }));
   const erp = options.shared?.erp ?? (await ErpOrders.create(options.rows));
-  const state = await createTestDatabase('state');
+  const state = options.shared?.state ?? (await createTestDatabase('state'));
   const config = buildTestConfig(
     {
       DATABASE_URL: state.url,
       ERP_DATABASE_URL: erp.url,
       BITRIX24_WEBHOOK_URL: emulator.webhookUrl,
       BITRIX24_RATE_LIMIT: `${2 * CLOCK_SPEED}/50`,
+      ...options.env,
     },
     options.mappingYaml ?? ORDERS_MAPPING(),
   );
@@ -107,7 +115,9 @@ export async function startSyncHarness(options: HarnessOptions): Promise<SyncHar
         await emulator.close();
         await erp.close();
       }
-      await state.drop();
+      if (!options.shared?.state) {
+        await state.drop();
+      }
     },
   };
 }
