@@ -78,6 +78,7 @@ export class ChangePlanner {
     } = {},
   ): Promise<boolean> {
     for await (const page of pages) {
+      context.lease.assertHeld();
       const rows = options.skip ? page.rows.filter((row) => !options.skip?.has(row.erpKey)) : page.rows;
       await this.planPage(context, rows, page.errors);
       if (options.markSeen) {
