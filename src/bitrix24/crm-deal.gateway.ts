@@ -113,6 +113,17 @@ export class CrmDealGateway {
     return found;
   }
 
+  /** Whether any deal carries this ORIGINATOR_ID: one `crm.deal.list` request without a count. */
+  async hasDeals(originatorId: string): Promise<boolean> {
+    const { result } = await this.client.call<CrmDeal[]>('crm.deal.list', {
+      order: { ID: 'ASC' },
+      filter: { ORIGINATOR_ID: originatorId },
+      select: ['ID'],
+      start: -1,
+    });
+    return result.length > 0;
+  }
+
   /** Every deal with this ORIGINATOR_ID, in ID order, paged the fast way. */
   async *iterateDeals(
     originatorId: string,

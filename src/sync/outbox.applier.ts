@@ -50,7 +50,8 @@ export class OutboxApplier {
 
   async applyOpen(context: RunContext): Promise<ApplyResult> {
     const mapping = context.mapping.name;
-    const firstSync = !(await this.links.hasConfirmedDeals(mapping));
+    let adoptable: Promise<boolean> | undefined;
+    const mayHoldOurDeals = () => (adoptable ??= this.mayHoldOurDeals(context));
     for (let pass = 0; pass < MAX_PASSES; pass++) {
       let afterId: string | null = null;
       for (;;) {
@@ -63,7 +64,7 @@ export class OutboxApplier {
           break;
         }
         afterId = chunk[chunk.length - 1].id;
-        await this.applyChunk(context, chunk, firstSync);
+        await this.applyChunk(context, chunk, mayHoldOurDeals);
         await this.runs.saveProgress(context.run.id, context.tally.snapshot());
       }
       const open = await this.operations.countOpen(mapping);
@@ -80,11 +81,11 @@ export class OutboxApplier {
   private async applyChunk(
     context: RunContext,
     open: readonly SyncOperation[],
-    firstSync: boolean,
+    mayHoldOurDeals: () => Promise<boolean>,
   ): Promise<void> {
     const chunk = await this.claim(context, open);
     const creates = chunk.filter((operation) => operation.action === OperationAction.Create);
-    const adoptions = await this.resolveEarlierCreates(context, creates, firstSync);
+    const adoptions = await this.resolveEarlierCreates(context, creates, mayHoldOurDeals);
     const confirmed: OperationOutcome[] = [];
     const toSend: SyncOperation[] = [];
     for (const operation of chunk) {
@@ -109,6 +110,17 @@ export class OutboxApplier {
     await this.confirm(context, confirmed, sent);
   }
 
+  /**
+   * Deals of ours may exist without a link only before the first confirmed deal (a first sync, or a lost state
+   * database); even then one request proves the portal holds none, and spares a lookup per create.
+   */
+  private async mayHoldOurDeals(context: RunContext): Promise<boolean> {
+    return (
+      !(await this.links.hasConfirmedDeals(context.mapping.name)) &&
+      (await this.gateway.hasDeals(context.mapping.target.originatorId))
+    );
+  }
+
   /** Takes the operations by compare-and-set; one held by another live run is left alone (invariant 6). */
   private async claim(context: RunContext, open: readonly SyncOperation[]): Promise<SyncOperation[]> {
     const claimed = await this.operations.claim(ids(open), context.run.id, new Date());
@@ -121,23 +133,24 @@ export class OutboxApplier {
   }
 
   /**
-   * A create that may already have reached Bitrix24 (sent before with no answer, or a first sync into a
-   * portal that may hold our deals from a lost state database) is looked up by ORIGINATOR_ID + ORIGIN_ID
-   * and adopted when found, never created twice (invariant 1).
+   * A create that may already have reached Bitrix24 (sent before with no answer, or a first sync into a portal that
+   * holds our deals from a lost state database) is looked up by ORIGINATOR_ID + ORIGIN_ID and adopted when found,
+   * never created twice (invariant 1).
    */
   private async resolveEarlierCreates(
     context: RunContext,
     creates: readonly SyncOperation[],
-    firstSync: boolean,
+    mayHoldOurDeals: () => Promise<boolean>,
   ): Promise<Map<string, Adoption>> {
-    const uncertain = creates.filter((operation) => firstSync || operation.attempt > 0);
+    const adopting = creates.some((operation) => operation.attempt === 0) && (await mayHoldOurDeals());
+    const uncertain = creates.filter((operation) => adopting || operation.attempt > 0);
     if (uncertain.length === 0) {
       return new Map();
     }
     const found = await this.gateway.findByOrigin(
       context.mapping.target.originatorId,
       uncertain.map((operation) => operation.erpKey),
-      firstSync ? ['*', 'UF_*'] : ['ID'],
+      adopting ? ['*', 'UF_*'] : ['ID'],
     );
     const adoptions = new Map<string, Adoption>();
     for (const operation of uncertain) {

@@ -17,6 +17,8 @@ describe('a sync of an ERP table into Bitrix24', () => {
     const run = await harness.run();
 
     expect(run).toMatchObject({ status: RunStatus.Succeeded, created: ROWS, failed: 0 });
+    // One probe proves the portal holds no deal of ours: no ORIGIN_ID lookups, just the creates' batches.
+    expect(harness.emulator.stats().byMethod).toEqual({ 'crm.deal.list': 1, batch: ROWS / 50 });
     const deals = harness.emulator.deals();
     expect(deals).toHaveLength(ROWS);
     expect(new Set(deals.map((deal) => deal.ORIGIN_ID)).size).toBe(ROWS);
