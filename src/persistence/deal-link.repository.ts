@@ -90,15 +90,25 @@ export class DealLinkRepository {
     return new Map(links.map((link) => [link.dealId as number, link]));
   }
 
+  /** Set-based: one statement for a page's refreshed links. */
   async refresh(mapping: string, refreshes: readonly LinkRefresh[], now: Date): Promise<void> {
-    for (const refresh of refreshes) {
-      await this.links.query(
-        `UPDATE deal_link SET payload = $3, payload_hash = $4, removed = false, failed_attempts = 0,
-                last_error = NULL, retry_at = NULL, parked = false, updated_at = $5
-          WHERE mapping = $1 AND erp_key = $2`,
-        [mapping, refresh.erpKey, refresh.payload, refresh.payloadHash, now],
-      );
+    if (refreshes.length === 0) {
+      return;
     }
+    await this.links.query(
+      `UPDATE deal_link AS link
+          SET payload = refreshed.payload, payload_hash = refreshed.payload_hash, removed = false,
+              failed_attempts = 0, last_error = NULL, retry_at = NULL, parked = false, updated_at = $5
+         FROM unnest($2::text[], $3::jsonb[], $4::text[]) AS refreshed (erp_key, payload, payload_hash)
+        WHERE link.mapping = $1 AND link.erp_key = refreshed.erp_key`,
+      [
+        mapping,
+        refreshes.map((refresh) => refresh.erpKey),
+        refreshes.map((refresh) => JSON.stringify(refresh.payload)),
+        refreshes.map((refresh) => refresh.payloadHash),
+        now,
+      ],
+    );
   }
 
   /** Links a deal found in Bitrix24 (ours by ORIGINATOR_ID/ORIGIN_ID) to its key; its payload is unknown yet. */

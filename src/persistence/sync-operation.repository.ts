@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { In, type DataSource, type Repository } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import type { CursorPosition } from './entities/sync-run.entity.js';
 import {
   OperationAction,
@@ -24,7 +23,19 @@ export interface NewOperation {
   readonly cursor: CursorPosition | null;
 }
 
-const INSERT_CHUNK = 500;
+const INSERT_CHUNK = 1000;
+
+/** One statement per chunk; a key that already has an open operation is skipped (`ux_sync_operation_open_key`). */
+const ENQUEUE = `
+  INSERT INTO sync_operation (run_id, mapping, erp_key, action, status, deal_id, fields, payload, payload_hash,
+                              changes, cursor)
+  SELECT planned.run_id, planned.mapping, planned.erp_key, planned.action::operation_action, $1::operation_status,
+         planned.deal_id, planned.fields, planned.payload, planned.payload_hash, planned.changes, planned.cursor
+    FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::int[], $7::jsonb[], $8::jsonb[], $9::text[],
+                $10::jsonb[], $11::jsonb[])
+         AS planned (run_id, mapping, erp_key, action, deal_id, fields, payload, payload_hash, changes, cursor)
+  ON CONFLICT DO NOTHING
+  RETURNING id`;
 const OPEN = [OperationStatus.Pending, OperationStatus.InFlight];
 
 @Injectable()
@@ -45,17 +56,22 @@ export class SyncOperationRepository {
   ): Promise<number> {
     let queued = 0;
     for (let start = 0; start < operations.length; start += INSERT_CHUNK) {
-      const rows = operations
-        .slice(start, start + INSERT_CHUNK)
-        .map((operation) => this.toRow(operation, status));
-      const result = await this.operations
-        .createQueryBuilder()
-        .insert()
-        .values(rows as QueryDeepPartialEntity<SyncOperation>[])
-        .orIgnore()
-        .returning(['id'])
-        .execute();
-      queued += (result.raw as unknown[]).length;
+      const chunk = operations.slice(start, start + INSERT_CHUNK);
+      const json = (value: unknown) => (value === null ? null : JSON.stringify(value));
+      const rows = await this.operations.query<unknown[]>(ENQUEUE, [
+        status,
+        chunk.map((operation) => operation.runId),
+        chunk.map((operation) => operation.mapping),
+        chunk.map((operation) => operation.erpKey),
+        chunk.map((operation) => operation.action),
+        chunk.map((operation) => operation.dealId),
+        chunk.map((operation) => json(operation.fields)),
+        chunk.map((operation) => json(operation.payload)),
+        chunk.map((operation) => operation.payloadHash),
+        chunk.map((operation) => json(operation.changes)),
+        chunk.map((operation) => json(operation.cursor)),
+      ]);
+      queued += rows.length;
     }
     return queued;
   }
@@ -151,21 +167,5 @@ export class SyncOperationRepository {
       where: { runId, status: In([OperationStatus.Failed, OperationStatus.Parked]) },
     });
     return [...new Set(rows.map((row) => row.erpKey))];
-  }
-
-  private toRow(operation: NewOperation, status: OperationStatus): Partial<SyncOperation> {
-    return {
-      runId: operation.runId,
-      mapping: operation.mapping,
-      erpKey: operation.erpKey,
-      action: operation.action,
-      status,
-      dealId: operation.dealId,
-      fields: operation.fields,
-      payload: operation.payload,
-      payloadHash: operation.payloadHash,
-      changes: operation.changes,
-      cursor: operation.cursor,
-    };
   }
 }
