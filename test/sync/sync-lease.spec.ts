@@ -87,21 +87,36 @@ describe('two engines on one state database when the run lock connection dies', 
       return killed.rowCount ?? 0;
     });
 
-  /** A pool notices a terminated idle connection when its server says so, or at the first query on it. */
-  const untilPoolsRecovered = async (engines: SyncHarness[]): Promise<void> => {
-    for (const engine of engines) {
-      for (let attempt = 0; attempt < 10; attempt++) {
-        const ok = await Promise.all(Array.from({ length: 10 }, () => engine.dataSource.query('SELECT 1')))
-          .then(() => true)
-          .catch(() => false);
-        if (ok) {
-          break;
+  /** Ends every session of the state database but the spec's own: pools open new ones, with the new settings. */
+  const terminateSessionsOf = async (admin: pg.Client, observer: pg.Client): Promise<void> => {
+    const { rows } = await observer.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+    await admin.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+        WHERE datname = $1 AND pid <> pg_backend_pid() AND pid <> $2`,
+      [admin.database, rows[0].pid],
+    );
+  };
+
+  /** The first query on a pooled connection the server has just closed fails; the next one gets a new connection. */
+  const retryingDeadConnections = async <T>(work: () => Promise<T>): Promise<T> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await work();
+      } catch (error) {
+        if (attempt >= 10 || !/terminating connection|Connection terminated/.test((error as Error).message)) {
+          throw error;
         }
       }
     }
   };
 
-  const lockHolders = async (engine: SyncHarness): Promise<number> => {
+  const lockHolders = async (engine: SyncHarness, client?: pg.Client): Promise<number> => {
+    const sql = `SELECT count(*)::int AS holders FROM pg_locks
+        WHERE locktype = 'advisory' AND granted AND objid = hashtext($1)::oid
+          AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`;
+    if (client) {
+      return (await client.query<{ holders: number }>(sql, [runLockName(mapping(engine))])).rows[0].holders;
+    }
     const [row] = await engine.dataSource.query<Array<{ holders: number }>>(
       `SELECT count(*)::int AS holders FROM pg_locks
         WHERE locktype = 'advisory' AND granted AND objid = hashtext($1)::oid
@@ -111,22 +126,18 @@ describe('two engines on one state database when the run lock connection dies', 
     return row.holders;
   };
 
-  const untilLockGone = async (engine: SyncHarness): Promise<void> => {
-    while ((await lockHolders(engine)) > 0) {
+  const untilLockGone = async (engine: SyncHarness, client?: pg.Client): Promise<void> => {
+    while ((await lockHolders(engine, client)) > 0) {
       await sleep(POLL_MS);
     }
   };
 
-  const runStatus = async (engine: SyncHarness, runId: number): Promise<string> =>
-    (await engine.dataSource.query<SyncRun[]>(`SELECT status FROM sync_run WHERE id = $1`, [runId]))[0]
-      .status;
+  type RunSpan = { started_at: Date; finished_at: Date };
 
   const runsOf = (engine: SyncHarness) =>
-    engine.dataSource.query<Array<{ id: number; status: string; started_at: Date; finished_at: Date }>>(
-      `SELECT id, status, started_at, finished_at FROM sync_run ORDER BY id`,
-    );
+    engine.dataSource.query<RunSpan[]>(`SELECT started_at, finished_at FROM sync_run ORDER BY id`);
 
-  const expectNoOverlap = (runs: Awaited<ReturnType<typeof runsOf>>) => {
+  const expectNoOverlap = (runs: readonly RunSpan[]) => {
     for (let i = 1; i < runs.length; i++) {
       expect(runs[i].started_at.getTime()).toBeGreaterThanOrEqual(runs[i - 1].finished_at.getTime());
     }
@@ -152,24 +163,51 @@ describe('two engines on one state database when the run lock connection dies', 
 
   it('leaves 0 duplicates and 0 overlapping runs with idle_session_timeout set low on the state database', async () => {
     const [first, second] = await twoEngines();
-    await withAdmin(first, async (admin) => {
-      await admin.query(`ALTER DATABASE "${admin.database}" SET idle_session_timeout = '1s'`);
-      // Only sessions opened from now on get the timeout: the engines' pools open new ones for these.
-      await admin.query(
-        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
-        [admin.database],
-      );
-    });
-    await untilPoolsRecovered([first, second]);
-    const firstRun = await requestRun(first);
-    await untilSending(first, firstRun);
-    await untilLockGone(first);
-    expect(await runStatus(first, firstRun)).toBe(RunStatus.Running);
-    const secondRun = await requestRun(second);
-    const [a, b] = [await first.waitForRun(firstRun), await second.waitForRun(secondRun)];
+    // The spec's own view of the state: a session opened before the timeout is set, so it never gets it.
+    const observer = new pg.Client({ connectionString: first.state.url });
+    await observer.connect();
+    const statusOf = async (runId: number) =>
+      (await observer.query<{ status: RunStatus }>(`SELECT status FROM sync_run WHERE id = $1`, [runId]))
+        .rows[0].status;
+    const finished = async (runId: number) => {
+      while (![RunStatus.Succeeded, RunStatus.Failed].includes(await statusOf(runId))) {
+        await sleep(POLL_MS);
+      }
+    };
+    try {
+      await withAdmin(first, async (admin) => {
+        await admin.query(`ALTER DATABASE "${admin.database}" SET idle_session_timeout = '3s'`);
+        await terminateSessionsOf(admin, observer);
+      });
+      const firstRun = await retryingDeadConnections(() => requestRun(first));
+      while ((await statusOf(firstRun)) !== RunStatus.Running || first.emulator.deals().length === 0) {
+        await sleep(POLL_MS);
+      }
+      await untilLockGone(first, observer);
+      expect(await statusOf(firstRun)).toBe(RunStatus.Running);
+      const secondRun = await retryingDeadConnections(() => requestRun(second));
+      await finished(firstRun);
+      await finished(secondRun);
 
-    expect(await syncIntegrity(first.emulator, stateQueryOf(first.dataSource))).toEqual(exactlyOnce(ROWS));
-    expect([a.status, b.status]).toEqual([RunStatus.Succeeded, RunStatus.Succeeded]);
-    expectNoOverlap(await runsOf(first));
+      // A query that meets a connection the server has just closed can fail a run; it must never double a deal.
+      const state = <T>(sql: string) => observer.query(sql).then((result) => result.rows as T[]);
+      expect(await syncIntegrity(first.emulator, state)).toMatchObject({
+        distinctOrigins: ROWS,
+        mislinked: [],
+      });
+      expect(first.emulator.deals()).toHaveLength(ROWS);
+      expectNoOverlap(
+        (await observer.query<RunSpan>(`SELECT started_at, finished_at FROM sync_run ORDER BY id`)).rows,
+      );
+      await withAdmin(first, async (admin) => {
+        await admin.query(`ALTER DATABASE "${admin.database}" RESET idle_session_timeout`);
+        await terminateSessionsOf(admin, observer);
+      });
+      const final = await retryingDeadConnections(() => first.run());
+      expect(final.status).toBe(RunStatus.Succeeded);
+      expect(await syncIntegrity(first.emulator, stateQueryOf(first.dataSource))).toEqual(exactlyOnce(ROWS));
+    } finally {
+      await observer.end();
+    }
   }, 300_000);
 });
