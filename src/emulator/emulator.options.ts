@@ -174,6 +174,13 @@ export function applyPatch(current: RuntimeConfig, patch: RuntimeConfigPatch): R
   if (!(operating.limitSeconds > 0)) {
     throw new RangeError(`operating.limitSeconds must be positive, got ${operating.limitSeconds}`);
   }
+  for (const [method, seconds] of Object.entries(operating.methodCostSeconds)) {
+    if (!(typeof seconds === 'number' && seconds >= 0)) {
+      throw new RangeError(
+        `operating.methodCostSeconds['${method}'] must be a number >= 0, got ${String(seconds)}`,
+      );
+    }
+  }
   if (operating.batchCharge !== 'nested' && operating.batchCharge !== 'batch') {
     throw new RangeError(
       `operating.batchCharge must be 'nested' or 'batch', got '${String(operating.batchCharge)}'`,
