@@ -165,7 +165,7 @@ function itemBatchImport(ctx: CallContext): MethodResult {
       const raw = map.toDealInput(isPhpArray(fields) ? Object.fromEntries(phpEntries(fields)) : {});
       const input = services.fields.internalize(raw, 'add', services.offset(), admin);
       const id = services.deals.add(input, { userId: caller.userId, nowMs: services.nowMs() });
-      services.onWrite('crm.item.batchImport');
+      services.onWrite('crm.item.batchimport');
       return { item: { id } };
     } catch (error) {
       const itemError = asItemError(error);

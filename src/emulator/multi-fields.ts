@@ -50,12 +50,11 @@ export function isMultiFieldType(name: string): name is MultiFieldType {
   return (MULTI_FIELD_TYPES as readonly string[]).includes(name);
 }
 
-/** Picks the multi-field keys out of `fields`; a non-array value is ignored like the REST proxy does. */
+/** Picks the multi-field keys out of `fields` in their order; a non-array value is ignored like the REST proxy does. */
 export function readMultiInput(fields: Record<string, unknown>): MultiInput {
   const input: MultiInput = {};
-  for (const type of MULTI_FIELD_TYPES) {
-    const raw = fields[type];
-    if (isPhpArray(raw)) {
+  for (const [type, raw] of Object.entries(fields)) {
+    if (isMultiFieldType(type) && isPhpArray(raw)) {
       input[type] = phpEntries(raw)
         .map(([, item]) => item)
         .filter(isPhpArray)
@@ -76,7 +75,7 @@ export function applyMultiInput(
   allocateId: () => number,
 ): MultiValue[] {
   const next = current.map((value) => ({ ...value }));
-  for (const type of MULTI_FIELD_TYPES) {
+  for (const type of Object.keys(input).filter(isMultiFieldType)) {
     for (const item of input[type] ?? []) {
       const value = phpStrval(item.VALUE ?? '').trim();
       const valueType = phpStrval(item.VALUE_TYPE ?? '').toUpperCase();

@@ -49,6 +49,7 @@ export interface RestMethod {
   handler(ctx: CallContext): MethodResult;
 }
 
+/** Keyed by lower-case name: the server lower-cases the method before lookup (`crm.item.batchImport`). */
 export function registry(...groups: ReadonlyArray<readonly RestMethod[]>): ReadonlyMap<string, RestMethod> {
-  return new Map(groups.flat().map((method) => [method.name, method]));
+  return new Map(groups.flat().map((method) => [method.name.toLowerCase(), method]));
 }
