@@ -1,4 +1,10 @@
-import { compareRecords, matchesFilter, type FilterCondition, type OrderTerm } from './crm-filter.js';
+import {
+  compareRecords,
+  equalityKeys,
+  matchesFilter,
+  type FilterCondition,
+  type OrderTerm,
+} from './crm-filter.js';
 import type { CrmFieldMap, StoredRecord, StoredValue } from './deal-fields.js';
 import type { MultiValue } from './multi-fields.js';
 import type { PortalOffset } from './portal-time.js';
@@ -25,6 +31,8 @@ export const LIST_PAGE_SIZE = 50;
  */
 export class CrmEntityStore {
   readonly #records = new Map<number, StoredRecord>();
+  /** ORIGIN_ID (lower-cased, like the filter compares) → ids: exactly-once lookups stay cheap at 100k records. */
+  readonly #byOrigin = new Map<string, Set<number>>();
   #nextId = 1;
 
   constructor(
@@ -42,7 +50,7 @@ export class CrmEntityStore {
   }
 
   delete(id: number): void {
-    this.require(id);
+    this.#unindex(id, this.require(id));
     this.#records.delete(id);
   }
 
@@ -58,7 +66,7 @@ export class CrmEntityStore {
     also: (record: StoredRecord) => boolean = () => true,
   ): EntityPage {
     const offset = this.offset();
-    const matching = [...this.#records.values()]
+    const matching = this.#candidates(filter)
       .filter((record) => matchesFilter(record, filter, offset) && also(record))
       .sort((a, b) => compareRecords(a, b, order, this.stageSort));
     if (start < 0) {
@@ -77,6 +85,7 @@ export class CrmEntityStore {
 
   clear(): void {
     this.#records.clear();
+    this.#byOrigin.clear();
     this.#nextId = 1;
   }
 
@@ -102,7 +111,33 @@ export class CrmEntityStore {
   }
 
   protected save(id: number, record: StoredRecord): void {
+    const previous = this.#records.get(id);
+    if (previous !== undefined) {
+      this.#unindex(id, previous);
+    }
     this.#records.set(id, record);
+    if (record.ORIGIN_ID != null) {
+      const key = String(record.ORIGIN_ID).toLowerCase();
+      this.#byOrigin.set(key, (this.#byOrigin.get(key) ?? new Set()).add(id));
+    }
+  }
+
+  #unindex(id: number, record: StoredRecord): void {
+    if (record.ORIGIN_ID != null) {
+      this.#byOrigin.get(String(record.ORIGIN_ID).toLowerCase())?.delete(id);
+    }
+  }
+
+  /** Records an ORIGIN_ID equality can match, or every record; the filter still decides. */
+  #candidates(filter: readonly FilterCondition[]): StoredRecord[] {
+    const keys = equalityKeys(filter, 'ORIGIN_ID');
+    if (keys === undefined) {
+      return [...this.#records.values()];
+    }
+    const ids = new Set(keys.flatMap((key) => [...(this.#byOrigin.get(key) ?? [])]));
+    return [...ids]
+      .map((id) => this.#records.get(id))
+      .filter((record): record is StoredRecord => record !== undefined);
   }
 
   protected require(id: number): StoredRecord {

@@ -176,6 +176,26 @@ function like(stored: StoredValue, pattern: string): boolean {
   return new RegExp(`^${source}$`, 'is').test(String(stored));
 }
 
+/**
+ * The lower-cased values an equality condition (`=`, `@`) on `fieldName` accepts, or undefined when the
+ * filter has none or it also matches empty values; lets a store narrow candidates through an index.
+ */
+export function equalityKeys(
+  conditions: readonly FilterCondition[],
+  fieldName: string,
+): string[] | undefined {
+  const condition = conditions.find(
+    (candidate) => candidate.field.name === fieldName && (candidate.op === '=' || candidate.op === '@'),
+  );
+  if (condition === undefined) {
+    return undefined;
+  }
+  const values = isPhpArray(condition.value)
+    ? phpEntries(condition.value).map(([, item]) => item)
+    : [condition.value];
+  return values.some(isEmptyFilterValue) ? undefined : values.map((value) => phpStrval(value).toLowerCase());
+}
+
 export interface OrderTerm {
   field: CrmFieldDef;
   descending: boolean;
