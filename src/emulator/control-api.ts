@@ -1,5 +1,14 @@
 import type { ServerResponse } from 'node:http';
+import {
+  addRecord,
+  deleteRecord,
+  entityStore,
+  printRecord,
+  updateRecord,
+  type CrmEntityName,
+} from './crm-entity.js';
 import type { EmulatorPortal } from './emulator-portal.js';
+import { printProductRow } from './product-rows.js';
 import { RestError } from './rest-error.js';
 
 /** User id of "hand" edits by default: the portal's second user, so reconcile can tell them apart. */
@@ -30,6 +39,14 @@ export function handleControlRequest(
     .end(JSON.stringify(answer.body));
 }
 
+const ENTITY_PATHS: Readonly<Record<string, CrmEntityName>> = {
+  deals: 'deal',
+  companies: 'company',
+  contacts: 'contact',
+};
+
+const ENTITY_PATH = /^\/_emulator\/(deals|companies|contacts)(?:\/(\d+))?(\/productrows)?$/;
+
 function controlAnswer(
   portal: EmulatorPortal,
   method: string,
@@ -37,18 +54,11 @@ function controlAnswer(
   input: Record<string, unknown>,
 ): ControlAnswer {
   const ok = (body: unknown): ControlAnswer => ({ status: 200, body });
-  const dealMatch = /^\/_emulator\/deals\/(\d+)$/.exec(path);
-  const key = `${method} ${dealMatch ? '/_emulator/deals/:id' : path}`;
-  switch (key) {
-    case 'GET /_emulator/deals':
-      return ok(portal.dealsAsApi());
-    case 'POST /_emulator/deals':
-      return ok({ id: handAdd(portal, input) });
-    case 'POST /_emulator/deals/:id':
-      return ok(handEdit(portal, Number(dealMatch?.[1]), input));
-    case 'DELETE /_emulator/deals/:id':
-      portal.deals.delete(Number(dealMatch?.[1]));
-      return ok({ deleted: true });
+  const entityMatch = ENTITY_PATH.exec(path);
+  if (entityMatch) {
+    return entityAnswer(portal, method, entityMatch, input);
+  }
+  switch (`${method} ${path}`) {
     case 'GET /_emulator/stats':
       return ok(portal.stats.snapshot());
     case 'GET /_emulator/requests':
@@ -73,22 +83,52 @@ function controlAnswer(
       portal.oauth.expireAccessTokens();
       return ok({ expired: true });
     default:
-      return { status: 404, body: { error: `no control endpoint ${method} ${path}` } };
+      return notFound(method, path);
   }
 }
 
-function handAdd(portal: EmulatorPortal, input: Record<string, unknown>): number {
-  const fields = portal.fields.internalize(objectOf(input.fields), 'add', portal.offset);
-  const userId = Number(input.userId ?? HAND_EDIT_USER_ID);
-  return portal.deals.add(fields, { userId, nowMs: portal.clock.nowMs() });
+/**
+ * Deals, companies and contacts "by hand": list as `crm.*.get` prints them, create, edit (DATE_MODIFY
+ * and MODIFY_BY_ID move; user 2 by default), delete; a deal's product rows as `productrows.get` prints them.
+ */
+function entityAnswer(
+  portal: EmulatorPortal,
+  method: string,
+  [path, collection = '', rawId, rows]: RegExpExecArray,
+  input: Record<string, unknown>,
+): ControlAnswer {
+  const entity = ENTITY_PATHS[collection] ?? 'deal';
+  const id = Number(rawId);
+  const ctx = { userId: Number(input.userId ?? HAND_EDIT_USER_ID), nowMs: portal.clock.nowMs() };
+  const fields = objectOf(input.fields);
+  const key = `${method} ${rawId === undefined ? 'list' : rows === undefined ? 'one' : 'rows'}`;
+  switch (key) {
+    case 'GET list':
+      return { status: 200, body: portal.recordsAsApi(entity) };
+    case 'POST list':
+      return { status: 200, body: { id: addRecord(portal.services, entity, fields, ctx) } };
+    case 'POST one':
+      updateRecord(portal.services, entity, id, fields, ctx);
+      return {
+        status: 200,
+        body: printRecord(portal.services, entity, entityStore(portal.services, entity).get(id)),
+      };
+    case 'DELETE one':
+      deleteRecord(portal.services, entity, id);
+      return { status: 200, body: { deleted: true } };
+    case 'GET rows':
+      if (entity === 'deal') {
+        portal.deals.get(id);
+        return { status: 200, body: portal.productRows.get(id).map(printProductRow) };
+      }
+      return notFound(method, path);
+    default:
+      return notFound(method, path);
+  }
 }
 
-/** Edits a deal as a portal user would in the UI: DATE_MODIFY and MODIFY_BY_ID move. */
-function handEdit(portal: EmulatorPortal, id: number, input: Record<string, unknown>) {
-  const fields = portal.fields.internalize(objectOf(input.fields), 'update', portal.offset);
-  const userId = Number(input.userId ?? HAND_EDIT_USER_ID);
-  portal.deals.update(id, fields, { userId, nowMs: portal.clock.nowMs() });
-  return portal.fields.externalize(portal.deals.get(id), portal.offset);
+function notFound(method: string, path: string): ControlAnswer {
+  return { status: 404, body: { error: `no control endpoint ${method} ${path}` } };
 }
 
 function clockState(portal: EmulatorPortal): { now: string; nowMs: number; speed: number } {

@@ -1,4 +1,4 @@
-import type { DealFieldDef, DealFieldMap, StoredDeal, StoredValue } from './deal-fields.js';
+import type { CrmFieldDef, CrmFieldMap, StoredRecord, StoredValue } from './deal-fields.js';
 import { formatDateOnly, formatDateTime, type PortalOffset } from './portal-time.js';
 
 /**
@@ -25,7 +25,7 @@ const NUMERIC_TYPES = new Set([
   'crm_quote',
 ]);
 
-export function itemFieldName(field: DealFieldDef, originalUfNames: boolean): string {
+export function itemFieldName(field: CrmFieldDef, originalUfNames: boolean): string {
   if (field.userField) {
     return originalUfNames ? field.name : camel(field.name).replace(/^ufCrm(?=\d)/, 'ufCrm_');
   }
@@ -42,9 +42,9 @@ function camel(name: string): string {
 
 export class ItemFieldNames {
   readonly #toUpper = new Map<string, string>();
-  readonly #defs: Array<{ field: DealFieldDef; name: string }>;
+  readonly #defs: Array<{ field: CrmFieldDef; name: string }>;
 
-  constructor(fields: DealFieldMap, originalUfNames: boolean) {
+  constructor(fields: CrmFieldMap, originalUfNames: boolean) {
     this.#defs = fields.fields.map((field) => ({ field, name: itemFieldName(field, originalUfNames) }));
     for (const { field, name } of this.#defs) {
       this.#toUpper.set(name, field.name);
@@ -67,7 +67,7 @@ export class ItemFieldNames {
     return out;
   }
 
-  toItem(deal: StoredDeal, offset: PortalOffset, only?: ReadonlySet<string>): Record<string, unknown> {
+  toItem(deal: StoredRecord, offset: PortalOffset, only?: ReadonlySet<string>): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     for (const { field, name } of this.#defs) {
       if (only === undefined || only.has(field.name)) {
@@ -78,7 +78,7 @@ export class ItemFieldNames {
   }
 }
 
-function typedValue(field: DealFieldDef, value: StoredValue, offset: PortalOffset): unknown {
+function typedValue(field: CrmFieldDef, value: StoredValue, offset: PortalOffset): unknown {
   if (Array.isArray(value)) {
     return value;
   }

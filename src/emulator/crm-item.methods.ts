@@ -1,5 +1,5 @@
 import { ItemFieldNames } from './crm-item.fields.js';
-import { parseDealFilter, parseDealOrder } from './deal-filter.js';
+import { parseFilter, parseOrder } from './crm-filter.js';
 import { isPhpArray, phpEntries, phpIntval, phpStrval } from './php-query.js';
 import { RestError } from './rest-error.js';
 import type { CallContext, MethodResult, RestMethod } from './rest-method.js';
@@ -12,7 +12,11 @@ export const CRM_ITEM_METHODS: readonly RestMethod[] = [
   { name: 'crm.item.delete', scope: 'crm', handler: withItemErrors(itemDelete) },
   { name: 'crm.item.list', scope: 'crm', handler: withItemErrors(itemList) },
   { name: 'crm.item.fields', scope: 'crm', handler: withItemErrors(itemFields) },
+  { name: 'crm.item.batchImport', scope: 'crm', handler: withItemErrors(itemBatchImport) },
 ];
+
+/** `crm.item.batchImport` takes at most this many items per call (bitrix24-api.md §5b). */
+export const MAX_IMPORT_BATCH_SIZE = 20;
 
 const DEAL_ENTITY_TYPE_ID = 2;
 
@@ -47,6 +51,7 @@ function itemAdd(ctx: CallContext): MethodResult {
   );
   const id = services.deals.add(input, { userId: caller.userId, nowMs: services.nowMs() });
   services.onWrite('crm.item.add');
+  services.onAutomation();
   return { result: { item: map.toItem(services.deals.get(id), services.offset()) } };
 }
 
@@ -109,8 +114,8 @@ function itemList(ctx: CallContext): MethodResult {
           ...select.map((name) => map.upper(name)).filter((name): name is string => name !== undefined),
         ]);
   const page = services.deals.list(
-    parseDealFilter(filter, services.fields),
-    parseDealOrder(order, services.fields),
+    parseFilter(filter, services.fields),
+    parseOrder(order, services.fields),
     start,
   );
   const items = page.rows.map((deal) => map.toItem(deal, services.offset(), only));
@@ -140,18 +145,55 @@ function itemFields(ctx: CallContext): MethodResult {
   return { result: { fields } };
 }
 
+/**
+ * Import differs from add: automation rules and business processes do not run, and an admin may set
+ * createdTime/updatedTime/createdBy/updatedBy. Each item succeeds or fails on its own.
+ */
+function itemBatchImport(ctx: CallContext): MethodResult {
+  const map = names(ctx);
+  const { services, caller, params } = ctx;
+  if (params.data === undefined) {
+    throw new RestError('100', 'Could not find value for parameter {data}');
+  }
+  const data = phpEntries(params.data).map(([, item]) => item);
+  if (data.length > MAX_IMPORT_BATCH_SIZE) {
+    throw new RestError('MAX_IMPORT_BATCH_SIZE_EXCEEDED', 'You cannot import more than 20 items');
+  }
+  const admin = services.catalog.user(caller.userId)?.admin === true;
+  const items = data.map((fields) => {
+    try {
+      const raw = map.toDealInput(isPhpArray(fields) ? Object.fromEntries(phpEntries(fields)) : {});
+      const input = services.fields.internalize(raw, 'add', services.offset(), admin);
+      const id = services.deals.add(input, { userId: caller.userId, nowMs: services.nowMs() });
+      services.onWrite('crm.item.batchimport');
+      return { item: { id } };
+    } catch (error) {
+      const itemError = asItemError(error);
+      if (!(itemError instanceof RestError)) {
+        throw itemError;
+      }
+      return itemError.body();
+    }
+  });
+  return { result: { items }, units: Math.max(1, data.length) };
+}
+
 /** CRM business errors surface with controller codes here ("Item not found", CRM_FIELD_ERROR_VALUE_NOT_VALID). */
 function withItemErrors(handler: (ctx: CallContext) => MethodResult): (ctx: CallContext) => MethodResult {
   return (ctx) => {
     try {
       return handler(ctx);
     } catch (error) {
-      if (error instanceof RestError && error.code === '') {
-        throw error.description === 'Not found'
-          ? new RestError('NOT_FOUND', 'Item not found')
-          : new RestError('CRM_FIELD_ERROR_VALUE_NOT_VALID', error.description);
-      }
-      throw error;
+      throw asItemError(error);
     }
   };
+}
+
+function asItemError(error: unknown): unknown {
+  if (error instanceof RestError && error.code === '') {
+    return error.description === 'Not found'
+      ? new RestError('NOT_FOUND', 'Item not found')
+      : new RestError('CRM_FIELD_ERROR_VALUE_NOT_VALID', error.description);
+  }
+  return error;
 }

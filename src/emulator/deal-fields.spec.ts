@@ -1,11 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { DealFieldMap } from './deal-fields.js';
+import { CrmFieldMap } from './deal-fields.js';
 import { parseOffset } from './portal-time.js';
 
-const fields = new DealFieldMap(['UF_CRM_ERP']);
+const fields = new CrmFieldMap(['UF_CRM_ERP']);
 const offset = parseOffset('+03:00');
 
-describe(DealFieldMap.name, () => {
+describe(CrmFieldMap.name, () => {
   it('internalizes known fields with PHP casts and drops everything the server drops', () => {
     expect(
       fields.internalize(
@@ -69,6 +69,6 @@ describe(DealFieldMap.name, () => {
   });
 
   it('rejects user field names that are not UF_CRM_*', () => {
-    expect(() => new DealFieldMap(['ERP_NUMBER'])).toThrow('UF_CRM_');
+    expect(() => new CrmFieldMap(['ERP_NUMBER'])).toThrow('UF_CRM_');
   });
 });

@@ -1,4 +1,4 @@
-import { isPhpArray, phpEntries, phpFloatval, phpIntval, phpStrval } from './php-query.js';
+import { isPhpArray, phpEntries, phpFloatval, phpIntval, phpRound, phpStrval } from './php-query.js';
 import {
   formatDateOnly,
   formatDateTime,
@@ -8,11 +8,11 @@ import {
 } from './portal-time.js';
 
 /**
- * The `crm.deal.*` field map (bitrix24-api.md §6.1) and the conversions between what a client sends,
- * what is stored and what the API prints. Field names are exact upper-case keys; anything else is
- * silently dropped, like the server's `internalizeFields` (§6.3).
+ * A CRM entity's field map (deals: bitrix24-api.md §6.1; companies and contacts: client-fields.ts) and
+ * the conversions between what a client sends, what is stored and what the API prints. Field names are
+ * exact upper-case keys; anything else is silently dropped, like the server's `internalizeFields` (§6.3).
  */
-export type DealFieldType =
+export type CrmFieldType =
   | 'integer'
   | 'string'
   | 'char'
@@ -29,9 +29,9 @@ export type DealFieldType =
   | 'user'
   | 'location';
 
-export interface DealFieldDef {
+export interface CrmFieldDef {
   name: string;
-  type: DealFieldType;
+  type: CrmFieldType;
   title: string;
   readOnly?: boolean;
   immutable?: boolean;
@@ -44,16 +44,16 @@ export interface DealFieldDef {
 
 /** Stored values: numbers for ids/money, epoch ms for datetimes, 'YYYY-MM-DD' for dates. */
 export type StoredValue = string | number | number[] | null;
-export type StoredDeal = Record<string, StoredValue>;
+export type StoredRecord = Record<string, StoredValue>;
 /** A deal as `crm.deal.get` prints it. */
 export type Deal = Record<string, string | null>;
 
 const f = (
   name: string,
-  type: DealFieldType,
+  type: CrmFieldType,
   title: string,
-  extra: Partial<DealFieldDef> = {},
-): DealFieldDef => ({
+  extra: Partial<CrmFieldDef> = {},
+): CrmFieldDef => ({
   name,
   type,
   title,
@@ -61,7 +61,7 @@ const f = (
 });
 const RO = { readOnly: true };
 
-export const SYSTEM_DEAL_FIELDS: readonly DealFieldDef[] = [
+export const SYSTEM_DEAL_FIELDS: readonly CrmFieldDef[] = [
   f('ID', 'integer', 'ID', RO),
   f('TITLE', 'string', 'Name'),
   f('TYPE_ID', 'crm_status', 'Type', { statusType: 'DEAL_TYPE' }),
@@ -112,26 +112,26 @@ export const SYSTEM_DEAL_FIELDS: readonly DealFieldDef[] = [
 /** Writable on add only with `params[IMPORT]` (bitrix24-api.md §5.3). */
 const IMPORT_FIELDS = new Set(['DATE_CREATE', 'DATE_MODIFY', 'CREATED_BY_ID', 'MODIFY_BY_ID']);
 
-export class DealFieldMap {
-  readonly fields: readonly DealFieldDef[];
-  readonly #byName: ReadonlyMap<string, DealFieldDef>;
+export class CrmFieldMap {
+  readonly fields: readonly CrmFieldDef[];
+  readonly #byName: ReadonlyMap<string, CrmFieldDef>;
 
-  constructor(userFields: readonly string[]) {
+  constructor(userFields: readonly string[], systemFields: readonly CrmFieldDef[] = SYSTEM_DEAL_FIELDS) {
     for (const name of userFields) {
       if (!/^UF_CRM_[A-Z0-9_]+$/.test(name)) {
         throw new RangeError(`userFields entries must look like UF_CRM_NAME, got '${name}'`);
       }
     }
     const uf = userFields.map((name) => f(name, 'string', name, { userField: true }));
-    this.fields = [...SYSTEM_DEAL_FIELDS, ...uf];
+    this.fields = [...systemFields, ...uf];
     this.#byName = new Map(this.fields.map((field) => [field.name, field]));
   }
 
-  get(name: string): DealFieldDef | undefined {
+  get(name: string): CrmFieldDef | undefined {
     return this.#byName.get(name);
   }
 
-  get userFields(): DealFieldDef[] {
+  get userFields(): CrmFieldDef[] {
     return this.fields.filter((field) => field.userField === true);
   }
 
@@ -144,8 +144,8 @@ export class DealFieldMap {
     mode: 'add' | 'update',
     offset: PortalOffset,
     isImport = false,
-  ): StoredDeal {
-    const out: StoredDeal = {};
+  ): StoredRecord {
+    const out: StoredRecord = {};
     for (const [name, raw] of phpEntries(input)) {
       const field = this.#byName.get(name);
       const writable =
@@ -164,7 +164,7 @@ export class DealFieldMap {
   }
 
   /** Stored deal → the string-valued object crm.deal.get prints (`null` for empty). */
-  externalize(deal: StoredDeal, offset: PortalOffset, only?: ReadonlySet<string>): Deal {
+  externalize(deal: StoredRecord, offset: PortalOffset, only?: ReadonlySet<string>): Deal {
     const out: Deal = {};
     for (const field of this.fields) {
       if (field.writeOnly || (only !== undefined && !only.has(field.name))) {
@@ -176,7 +176,7 @@ export class DealFieldMap {
   }
 }
 
-function internalizeValue(field: DealFieldDef, raw: unknown, offset: PortalOffset): StoredValue | undefined {
+function internalizeValue(field: CrmFieldDef, raw: unknown, offset: PortalOffset): StoredValue | undefined {
   if (field.multiple) {
     const items = isPhpArray(raw) ? phpEntries(raw).map(([, item]) => item) : [raw];
     return items.map(phpIntval).filter((id) => id > 0);
@@ -194,7 +194,7 @@ function internalizeValue(field: DealFieldDef, raw: unknown, offset: PortalOffse
     case 'crm_quote':
       return phpIntval(raw);
     case 'double':
-      return Math.round(phpFloatval(raw) * 100) / 100;
+      return phpRound(phpFloatval(raw), 2);
     case 'date':
       return parsePortalDate(phpStrval(raw), offset);
     case 'datetime': {
@@ -210,7 +210,7 @@ function internalizeValue(field: DealFieldDef, raw: unknown, offset: PortalOffse
   }
 }
 
-function externalizeValue(field: DealFieldDef, value: StoredValue, offset: PortalOffset): string | null {
+function externalizeValue(field: CrmFieldDef, value: StoredValue, offset: PortalOffset): string | null {
   if (value === null || Array.isArray(value)) {
     return null;
   }
@@ -236,3 +236,5 @@ function externalizeValue(field: DealFieldDef, value: StoredValue, offset: Porta
       return String(value);
   }
 }
+
+export { f as crmField, RO as READ_ONLY };

@@ -1,50 +1,40 @@
-import type { DealFieldMap, StoredDeal } from './deal-fields.js';
-import { compareDeals, matchesFilter, type FilterCondition, type OrderTerm } from './deal-filter.js';
+import { bindPrimary, CrmEntityStore, wholeSeconds, type WriteContext } from './crm-entity-store.js';
+import type { CrmFieldMap, StoredRecord } from './deal-fields.js';
 import { StageSemantic, type PortalCatalog } from './portal-catalog.js';
 import { addDays, portalDate, type PortalOffset } from './portal-time.js';
 import { crmError } from './rest-error.js';
 
-export interface DealWriteContext {
-  userId: number;
-  nowMs: number;
+/** Totals of a deal's product rows (`CCrmProductRow::CalculateTotalInfo`). */
+export interface ProductTotals {
+  opportunity: number;
+  taxValue: number;
 }
-
-export interface DealPage {
-  rows: StoredDeal[];
-  /** Full match count; undefined when counting was skipped (start < 0). */
-  total?: number;
-  next?: number;
-}
-
-/** crm.deal.list page size (`IRestService::LIST_LIMIT`, bitrix24-api.md §5.8). */
-export const LIST_PAGE_SIZE = 50;
 
 /**
- * In-memory deals with the business rules of `CCrmDeal::Add/Update` that a sync client can trip
- * over: defaults on add, currency and stage/funnel validation, DATE_MODIFY/MODIFY_BY_ID upkeep.
+ * Deals with the business rules of `CCrmDeal::Add/Update` that a sync client can trip over: defaults
+ * on add, currency and stage/funnel validation, DATE_MODIFY/MODIFY_BY_ID upkeep, contact bindings.
  * No uniqueness on ORIGINATOR_ID/ORIGIN_ID and no idempotency (bitrix24-api.md §9).
  */
-export class DealStore {
-  readonly #deals = new Map<number, StoredDeal>();
-  #nextId = 1;
-
+export class DealStore extends CrmEntityStore {
   constructor(
     private readonly catalog: PortalCatalog,
-    private readonly fields: DealFieldMap,
-    private readonly offset: () => PortalOffset,
-  ) {}
+    fields: CrmFieldMap,
+    offset: () => PortalOffset,
+  ) {
+    super(fields, offset, (stage) => catalog.stageSort(stage));
+  }
 
-  add(input: StoredDeal, context: DealWriteContext): number {
+  add(input: StoredRecord, context: WriteContext): number {
     const ctx = wholeSeconds(context);
     const categoryId = this.#resolveCategory(input);
     const stageId =
       input.STAGE_ID == null ? this.catalog.stages(categoryId)[0]?.statusId : String(input.STAGE_ID);
     const currency = this.#resolveCurrency(input.CURRENCY_ID, this.catalog.baseCurrency);
     const stage = this.#resolveStage(categoryId, stageId ?? '');
-    const id = this.#nextId++;
+    const id = this.allocateId();
     const today = portalDate(ctx.nowMs, this.offset());
     const created = typeof input.DATE_CREATE === 'number' ? input.DATE_CREATE : ctx.nowMs;
-    const deal: StoredDeal = {
+    const deal: StoredRecord = {
       TYPE_ID: 'SALE',
       PROBABILITY: null,
       OPPORTUNITY: 0,
@@ -71,18 +61,19 @@ export class DealStore {
       IS_RETURN_CUSTOMER: 'N',
       IS_REPEATED_APPROACH: 'N',
     };
+    bindPrimary(deal, input, {}, 'CONTACT_ID', 'CONTACT_IDS');
     this.#normalize(deal, categoryId);
-    this.#deals.set(id, deal);
+    this.save(id, deal);
     return id;
   }
 
   /** CATEGORY_ID in the input moves the deal to another funnel (crm.item.update only; internalize drops it otherwise). */
-  update(id: number, input: StoredDeal, context: DealWriteContext): void {
+  update(id: number, input: StoredRecord, context: WriteContext): void {
     const ctx = wholeSeconds(context);
-    const current = this.#require(id);
+    const current = this.require(id);
     const currentCategory = Number(current.CATEGORY_ID);
     const categoryId = input.CATEGORY_ID == null ? currentCategory : this.#resolveCategory(input);
-    const next: StoredDeal = { ...current, ...input, CATEGORY_ID: categoryId };
+    const next: StoredRecord = { ...current, ...input, CATEGORY_ID: categoryId };
     const moved = categoryId !== currentCategory;
     if (input.STAGE_ID != null || moved) {
       const wanted =
@@ -101,59 +92,24 @@ export class DealStore {
     }
     next.DATE_MODIFY = ctx.nowMs;
     next.MODIFY_BY_ID = ctx.userId;
+    bindPrimary(next, input, current, 'CONTACT_ID', 'CONTACT_IDS');
     this.#normalize(next, categoryId);
-    this.#deals.set(id, next);
+    this.save(id, next);
   }
 
-  get(id: number): StoredDeal {
-    return { ...this.#require(id) };
+  /** After a product-row set: TAX_VALUE always, OPPORTUNITY unless IS_MANUAL_OPPORTUNITY is Y (`SynchronizeProductRows`). */
+  syncProductTotals(id: number, totals: ProductTotals, context: WriteContext): void {
+    const manual = this.require(id).IS_MANUAL_OPPORTUNITY === 'Y';
+    this.update(
+      id,
+      manual
+        ? { TAX_VALUE: totals.taxValue }
+        : { TAX_VALUE: totals.taxValue, OPPORTUNITY: totals.opportunity },
+      context,
+    );
   }
 
-  has(id: number): boolean {
-    return this.#deals.has(id);
-  }
-
-  delete(id: number): void {
-    this.#require(id);
-    this.#deals.delete(id);
-  }
-
-  all(): StoredDeal[] {
-    return [...this.#deals.values()].map((deal) => ({ ...deal }));
-  }
-
-  list(filter: readonly FilterCondition[], order: readonly OrderTerm[], start: number): DealPage {
-    const offset = this.offset();
-    const matching = [...this.#deals.values()]
-      .filter((deal) => matchesFilter(deal, filter, offset))
-      .sort((a, b) => compareDeals(a, b, order, (stage) => this.catalog.stageSort(stage)));
-    if (start < 0) {
-      return { rows: matching.slice(0, LIST_PAGE_SIZE) };
-    }
-    const first = Math.floor(start / LIST_PAGE_SIZE) * LIST_PAGE_SIZE;
-    const rows = matching.slice(first, first + LIST_PAGE_SIZE);
-    const next = first + LIST_PAGE_SIZE < matching.length ? first + LIST_PAGE_SIZE : undefined;
-    return { rows, total: matching.length, ...(next === undefined ? {} : { next }) };
-  }
-
-  clear(): void {
-    this.#deals.clear();
-    this.#nextId = 1;
-  }
-
-  get fieldMap(): DealFieldMap {
-    return this.fields;
-  }
-
-  #require(id: number): StoredDeal {
-    const deal = this.#deals.get(id);
-    if (deal === undefined) {
-      throw crmError('Not found');
-    }
-    return deal;
-  }
-
-  #resolveCategory(input: StoredDeal): number {
+  #resolveCategory(input: StoredRecord): number {
     if (input.CATEGORY_ID == null) {
       const fromStage = input.STAGE_ID == null ? 0 : this.catalog.categoryOfStage(String(input.STAGE_ID));
       return fromStage ?? 0;
@@ -173,7 +129,7 @@ export class DealStore {
     return stage;
   }
 
-  #resolveCurrency(value: StoredDeal[string] | undefined, fallback: string): string {
+  #resolveCurrency(value: StoredRecord[string] | undefined, fallback: string): string {
     if (value == null) {
       return fallback;
     }
@@ -185,7 +141,7 @@ export class DealStore {
   }
 
   /** Derived and Y/N fields: only an exact 'Y' is yes (anything else, even true, stores 'N'). */
-  #normalize(deal: StoredDeal, categoryId: number): void {
+  #normalize(deal: StoredRecord, categoryId: number): void {
     const stages = this.catalog.stages(categoryId);
     const stage = stages.find((candidate) => candidate.statusId === deal.STAGE_ID);
     const semantic = stage?.semantic ?? StageSemantic.Process;
@@ -196,16 +152,5 @@ export class DealStore {
       deal[name] = deal[name] === 'Y' ? 'Y' : 'N';
     }
     deal.OPPORTUNITY ??= 0;
-    const contacts = deal.CONTACT_IDS;
-    if (Array.isArray(contacts)) {
-      deal.CONTACT_ID = contacts[0] ?? null;
-    } else if (typeof deal.CONTACT_ID === 'number' && deal.CONTACT_ID > 0) {
-      deal.CONTACT_IDS = [deal.CONTACT_ID];
-    }
   }
-}
-
-/** The CRM stores datetimes in whole seconds (MySQL DATETIME): two writes in one second share DATE_MODIFY. */
-function wholeSeconds(ctx: DealWriteContext): DealWriteContext {
-  return { ...ctx, nowMs: Math.floor(ctx.nowMs / 1000) * 1000 };
 }

@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { CRM_DEAL_METHODS } from './crm-deal.methods.js';
+import { SYSTEM_COMPANY_FIELDS, SYSTEM_CONTACT_FIELDS } from './client-fields.js';
+import { ClientStore, IdSequence } from './client-store.js';
+import { printAll, type CrmEntityName, type PrintedRecord } from './crm-entity.js';
+import { crmEntityMethods } from './crm-entity.methods.js';
 import { CRM_ITEM_METHODS } from './crm-item.methods.js';
-import { DealFieldMap, type Deal } from './deal-fields.js';
+import { CrmFieldMap, type Deal } from './deal-fields.js';
 import { DealStore } from './deal-store.js';
 import { EmulatorStatsRecorder } from './emulator-stats.js';
 import {
@@ -19,6 +22,8 @@ import { OAuthServer } from './oauth.js';
 import { OperatingBudget } from './operating-budget.js';
 import { PortalCatalog } from './portal-catalog.js';
 import { PORTAL_METHODS } from './portal.methods.js';
+import { PRODUCT_ROW_METHODS } from './product-row.methods.js';
+import { ProductRowStore } from './product-rows.js';
 import { parseOffset, type PortalOffset } from './portal-time.js';
 import { RestAuthenticator } from './rest-auth.js';
 import { RestDispatcher } from './rest-dispatcher.js';
@@ -31,8 +36,13 @@ export class EmulatorPortal {
   readonly clock: VirtualClock;
   readonly stats = new EmulatorStatsRecorder();
   readonly catalog: PortalCatalog;
-  readonly fields: DealFieldMap;
+  readonly fields: CrmFieldMap;
   readonly deals: DealStore;
+  readonly companies: ClientStore;
+  readonly contacts: ClientStore;
+  readonly productRows = new ProductRowStore();
+  readonly services: MethodServices;
+  readonly #multiIds = new IdSequence();
   readonly oauth: OAuthServer;
   readonly budget: OperatingBudget;
   readonly dispatcher: RestDispatcher;
@@ -48,8 +58,20 @@ export class EmulatorPortal {
     this.clock = new VirtualClock(this.#config.clockSpeed);
     this.offset = parseOffset(this.fixed.timezoneOffset);
     this.catalog = new PortalCatalog(this.fixed.categories, this.fixed.currencies);
-    this.fields = new DealFieldMap(this.fixed.userFields);
+    this.fields = new CrmFieldMap(this.fixed.userFields);
     this.deals = new DealStore(this.catalog, this.fields, () => this.offset);
+    this.companies = new ClientStore(
+      'company',
+      new CrmFieldMap([], SYSTEM_COMPANY_FIELDS),
+      () => this.offset,
+      this.#multiIds,
+    );
+    this.contacts = new ClientStore(
+      'contact',
+      new CrmFieldMap([], SYSTEM_CONTACT_FIELDS),
+      () => this.offset,
+      this.#multiIds,
+    );
     this.budget = new OperatingBudget({
       limitSeconds: this.#config.operating.limitSeconds,
       minRecordedSeconds: 0.1,
@@ -75,24 +97,36 @@ export class EmulatorPortal {
       () => this.#config.scopes,
       () => this.#config.access,
     );
-    const services: MethodServices = {
+    this.services = {
       deals: this.deals,
+      companies: this.companies,
+      contacts: this.contacts,
+      productRows: this.productRows,
       fields: this.fields,
       catalog: this.catalog,
       offset: () => this.offset,
       nowMs: () => this.clock.nowMs(),
-      onWrite: () => this.stats.write(),
+      onWrite: (method) => this.stats.write(method),
+      onAutomation: () => this.stats.automation(),
     };
     this.dispatcher = new RestDispatcher(
-      registry(CRM_DEAL_METHODS, CRM_ITEM_METHODS, PORTAL_METHODS),
+      registry(
+        crmEntityMethods('deal'),
+        crmEntityMethods('company'),
+        crmEntityMethods('contact'),
+        PRODUCT_ROW_METHODS,
+        CRM_ITEM_METHODS,
+        PORTAL_METHODS,
+      ),
       auth,
-      services,
+      this.services,
       this.budget,
       () => ({
         cloud: this.#config.cloud,
         batchCharge: this.#config.operating.batchCharge,
         methodCostSeconds: this.#config.operating.methodCostSeconds,
       }),
+      (method) => this.stats.call(method),
     );
   }
 
@@ -139,9 +173,18 @@ export class EmulatorPortal {
     return this.deals.all().map((deal) => this.fields.externalize(deal, this.offset));
   }
 
-  /** Drops deals, counters, the bucket and operating state; credentials and tokens stay valid. */
+  /** Stored records as `crm.*.get` prints them. */
+  recordsAsApi(entity: CrmEntityName): PrintedRecord[] {
+    return printAll(this.services, entity);
+  }
+
+  /** Drops CRM data, counters, the bucket and operating state; credentials and tokens stay valid. */
   reset(): void {
     this.deals.clear();
+    this.companies.clear();
+    this.contacts.clear();
+    this.productRows.clear();
+    this.#multiIds.reset();
     this.stats.reset();
     this.budget.clear();
     this.#bucket = emptyBucket(this.clock.nowMs());

@@ -11,8 +11,14 @@ export interface EmulatorStats {
   batchSizes: number[];
   /** Most /rest requests that arrived within one virtual second. */
   peakRequestsPerSecond: number;
-  /** Applied deal writes (add/update/delete), inside batches too. */
+  /** Applied CRM writes (add/update/delete, product-row sets, imported items), inside batches too. */
   writes: number;
+  /** Applied writes by method. */
+  writesByMethod: Record<string, number>;
+  /** Method calls that reached their handler by method, batch commands counted one by one. */
+  callsByMethod: Record<string, number>;
+  /** Deal creates that started automation rules (crm.deal.add, crm.item.add; never an import). */
+  automationRuns: number;
   /** Injected faults by kind. */
   faults: Record<string, number>;
 }
@@ -78,8 +84,17 @@ export class EmulatorStatsRecorder {
     this.#stats.operatingLimitExceeded += count;
   }
 
-  write(): void {
+  write(method: string): void {
     this.#stats.writes++;
+    this.#stats.writesByMethod[method] = (this.#stats.writesByMethod[method] ?? 0) + 1;
+  }
+
+  call(method: string): void {
+    this.#stats.callsByMethod[method] = (this.#stats.callsByMethod[method] ?? 0) + 1;
+  }
+
+  automation(): void {
+    this.#stats.automationRuns++;
   }
 
   snapshot(): EmulatorStats {
@@ -107,6 +122,9 @@ function emptyStats(): EmulatorStats {
     batchSizes: [],
     peakRequestsPerSecond: 0,
     writes: 0,
+    writesByMethod: {},
+    callsByMethod: {},
+    automationRuns: 0,
     faults: {},
   };
 }

@@ -52,6 +52,28 @@ describe('parseEmulatorArgs', () => {
     });
   });
 
+  it('bills methods one by one with METHOD=S entries (repeatable, comma-separated, lower-cased)', () => {
+    expect(
+      parseEmulatorArgs([
+        '--method-cost',
+        'crm.deal.add=0.1,crm.item.add=0.1',
+        '--method-cost',
+        'crm.item.batchImport=0.1',
+        '--method-cost',
+        '0.01',
+      ]),
+    ).toMatchObject({
+      operating: {
+        methodCostSeconds: {
+          'crm.deal.add': 0.1,
+          'crm.item.add': 0.1,
+          'crm.item.batchimport': 0.1,
+          '*': 0.01,
+        },
+      },
+    });
+  });
+
   it('returns defaults for no flags and help for --help', () => {
     expect(parseEmulatorArgs([])).toEqual({ faults: {}, operating: {} });
     expect(parseEmulatorArgs(['--help'])).toBe('help');
@@ -61,6 +83,8 @@ describe('parseEmulatorArgs', () => {
     [['--rate-limit', '2:50'], '--rate-limit'],
     [['--port', 'x'], '--port'],
     [['--batch-charge', 'all'], '--batch-charge'],
+    [['--method-cost', 'crm.deal.add='], '--method-cost'],
+    [['--method-cost', 'crm.deal.add=-1'], '--method-cost'],
     [['--client-id', 'a'], '--client-secret'],
     [['--unknown'], 'Unknown option'],
   ])('refuses %j', (args, message) => {

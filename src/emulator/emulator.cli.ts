@@ -16,7 +16,8 @@ export const EMULATOR_USAGE = `Usage: npm run emulator -- [options]
   --seed N                      fault sequence seed (default 1)
   --operating-limit S           operating budget per method and 10 min, seconds (default 480)
   --batch-charge nested|batch   batch operating accounting (default nested)
-  --method-cost S               simulated seconds per call for every method (default 0.05)
+  --method-cost S | M=S[,M=S]   simulated seconds per call: S for every method, M=S for method M
+                                (repeatable; e.g. --method-cost crm.deal.add=0.1; default 0.05 each)
   --on-prem                     no time.operating / operating_reset_at
   --token-lifetime S            access-token lifetime in virtual seconds (default 3600)
   --webhook-user N              webhook owner id (default 1)
@@ -51,7 +52,7 @@ export function parseEmulatorArgs(argv: string[]): EmulatorOptions | 'help' {
       seed: { type: 'string' },
       'operating-limit': { type: 'string' },
       'batch-charge': { type: 'string' },
-      'method-cost': { type: 'string' },
+      'method-cost': { type: 'string', multiple: true },
       'on-prem': { type: 'boolean' },
       'token-lifetime': { type: 'string' },
       'webhook-user': { type: 'string' },
@@ -104,7 +105,7 @@ export function parseEmulatorArgs(argv: string[]): EmulatorOptions | 'help' {
       batchCharge: parseBatchCharge(values['batch-charge']),
       ...(values['method-cost'] === undefined
         ? {}
-        : { methodCostSeconds: { '*': num('method-cost', values['method-cost']) ?? 0 } }),
+        : { methodCostSeconds: parseMethodCosts(values['method-cost']) }),
     },
     cloud: values['on-prem'] ? false : undefined,
     accessTokenLifetimeSeconds: num('token-lifetime', values['token-lifetime']),
@@ -140,6 +141,20 @@ function parseRateLimit(value: string | undefined): EmulatorOptions['rateLimit']
     throw new RangeError(`--rate-limit must look like 2/50, got '${value}'`);
   }
   return { drainPerSecond: Number(match[1]), capacity: Number(match[2]) };
+}
+
+/** `0.1` sets every method ('*'); `crm.deal.add=0.1` one method (lower-cased like the server does). */
+function parseMethodCosts(values: readonly string[]): Record<string, number> {
+  const costs: Record<string, number> = {};
+  for (const entry of values.flatMap((value) => value.split(','))) {
+    const [name, cost] = entry.includes('=') ? entry.split('=', 2) : ['*', entry];
+    const seconds = Number(cost);
+    if (!name?.trim() || cost === undefined || cost.trim() === '' || !(seconds >= 0)) {
+      throw new RangeError(`--method-cost entries must look like 0.1 or crm.deal.add=0.1, got '${entry}'`);
+    }
+    costs[name.trim().toLowerCase()] = seconds;
+  }
+  return costs;
 }
 
 function parseBatchCharge(value: string | undefined): 'nested' | 'batch' | undefined {

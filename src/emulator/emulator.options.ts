@@ -11,7 +11,10 @@ export interface OperatingOptions {
   limitSeconds?: number;
   /** Batch accounting: 'nested' (docs + server code) or 'batch' (measured in the cloud). @default 'nested' */
   batchCharge?: BatchCharge;
-  /** Simulated execution time per call, virtual seconds, by lower-case method; '*' is the fallback. @default { '*': 0.05 } */
+  /**
+   * Simulated execution time per call (per item for `crm.item.batchImport`), virtual seconds, by method
+   * name (case-insensitive, like the server's lookup); '*' is the fallback. @default { '*': 0.05 }
+   */
   methodCostSeconds?: Record<string, number>;
 }
 
@@ -171,8 +174,18 @@ export function resolveRuntimeConfig(options: EmulatorOptions): RuntimeConfig {
 /** Validates and merges a patch; nested objects (operating, faults, access) merge key by key. */
 export function applyPatch(current: RuntimeConfig, patch: RuntimeConfigPatch): RuntimeConfig {
   const operating = { ...current.operating, ...patch.operating };
+  operating.methodCostSeconds = Object.fromEntries(
+    Object.entries(operating.methodCostSeconds).map(([method, seconds]) => [method.toLowerCase(), seconds]),
+  );
   if (!(operating.limitSeconds > 0)) {
     throw new RangeError(`operating.limitSeconds must be positive, got ${operating.limitSeconds}`);
+  }
+  for (const [method, seconds] of Object.entries(operating.methodCostSeconds)) {
+    if (!(typeof seconds === 'number' && seconds >= 0)) {
+      throw new RangeError(
+        `operating.methodCostSeconds['${method}'] must be a number >= 0, got ${String(seconds)}`,
+      );
+    }
   }
   if (operating.batchCharge !== 'nested' && operating.batchCharge !== 'batch') {
     throw new RangeError(

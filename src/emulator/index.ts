@@ -1,15 +1,19 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { PrintedRecord } from './crm-entity.js';
 import type { Deal } from './deal-fields.js';
 import { EmulatorPortal } from './emulator-portal.js';
 import type { EmulatorStats, RequestLogEntry } from './emulator-stats.js';
 import type { EmulatorOptions, RuntimeConfig, RuntimeConfigPatch } from './emulator.options.js';
 import { createRequestHandler } from './emulator.server.js';
+import { printProductRow } from './product-rows.js';
 import type { FaultOptions } from './faults.js';
 import { createSelfSignedCertificate } from './self-signed-cert.js';
 
+export type { CrmEntityName, PrintedRecord } from './crm-entity.js';
 export type { Deal } from './deal-fields.js';
+export type { PrintedMultiValue } from './multi-fields.js';
 export type { EmulatorStats, RequestLogEntry } from './emulator-stats.js';
 export type {
   EmulatorOptions,
@@ -50,11 +54,17 @@ export interface RunningEmulator {
   now(): number;
   /** Stored deals as crm.deal.get prints them. */
   deals(): Deal[];
+  /** Stored companies as crm.company.get prints them (multi-fields included). */
+  companies(): PrintedRecord[];
+  /** Stored contacts as crm.contact.get prints them (multi-fields included). */
+  contacts(): PrintedRecord[];
+  /** A deal's product rows as crm.deal.productrows.get prints them. */
+  productRows(dealId: number): Array<Record<string, unknown>>;
   /** Edits a deal "by hand" (DATE_MODIFY and MODIFY_BY_ID move; user 2 unless given). */
   editDeal(id: number, fields: Record<string, unknown>, userId?: number): Deal;
   stats(): EmulatorStats;
   requestLog(): RequestLogEntry[];
-  /** Drops deals, counters, bucket and operating state; keeps credentials and tokens. */
+  /** Drops CRM data, counters, bucket and operating state; keeps credentials and tokens. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -94,6 +104,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     advanceClock: (seconds) => portal.clock.advance(seconds * 1000),
     now: () => portal.clock.nowMs(),
     deals: () => portal.dealsAsApi(),
+    companies: () => portal.recordsAsApi('company'),
+    contacts: () => portal.recordsAsApi('contact'),
+    productRows: (dealId) => portal.productRows.get(dealId).map(printProductRow),
     editDeal: (id, fields, userId) => {
       const input = portal.fields.internalize(fields, 'update', portal.offset);
       portal.deals.update(id, input, { userId: userId ?? 2, nowMs: portal.clock.nowMs() });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
-import { parsePhpQuery, phpFloatval, phpIntval, phpTruthy, splitPhpKey, urlDecode } from './php-query.js';
+import {
+  parsePhpQuery,
+  phpFloatval,
+  phpIntval,
+  phpRound,
+  phpTruthy,
+  splitPhpKey,
+  urlDecode,
+} from './php-query.js';
 
 describe('parsePhpQuery (PHP parse_str)', () => {
   it.each<[string, unknown]>([
@@ -68,5 +76,19 @@ describe('PHP casts', () => {
     [{}, false],
   ])('(bool) %j = %s', (value, expected) => {
     expect(phpTruthy(value)).toBe(expected);
+  });
+});
+
+describe('phpRound (PHP round)', () => {
+  it.each<[number, number, number]>([
+    [1.005, 2, 1.01],
+    [2.675, 2, 2.68],
+    [-1.005, 2, -1.01],
+    [0.125, 2, 0.13],
+    [-0.004, 2, 0],
+    [1.23456, 4, 1.2346],
+    [899.1, 2, 899.1],
+  ])('round(%p, %p) = %p, half away from zero', (value, places, expected) => {
+    expect(phpRound(value, places)).toBe(expected);
   });
 });

@@ -126,6 +126,17 @@ export function phpFloatval(value: unknown): number {
   return phpIntval(value);
 }
 
+/**
+ * PHP `round($value, $places)`: half away from zero, after PHP's pre-rounding to 15 significant digits,
+ * so round(1.005, 2) is 1.01 there (and here), not 1 as with a plain Math.round.
+ */
+export function phpRound(value: number, places: number): number {
+  const scale = 10 ** places;
+  const shifted = Number((Math.abs(value) * scale).toPrecision(15));
+  const rounded = (Math.sign(value) * Math.round(shifted)) / scale;
+  return rounded === 0 ? 0 : rounded;
+}
+
 /** PHP `(bool)`: '' and '0' are false, any other string (even 'false') is true. */
 export function phpTruthy(value: unknown): boolean {
   if (typeof value === 'string') {

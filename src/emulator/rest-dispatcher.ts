@@ -16,7 +16,7 @@ export type BatchCharge = 'nested' | 'batch';
 export interface DispatchSettings {
   cloud: boolean;
   batchCharge: BatchCharge;
-  /** Simulated execution time per call in virtual seconds; key '*' is the fallback. */
+  /** Simulated execution time per call (per item for imports) in virtual seconds; key '*' is the fallback. */
   methodCostSeconds: Readonly<Record<string, number>>;
 }
 
@@ -39,6 +39,8 @@ export class RestDispatcher {
     private readonly services: MethodServices,
     private readonly budget: OperatingBudget,
     private readonly settings: () => DispatchSettings,
+    /** Every method call that reached its handler, nested batch commands too. */
+    private readonly onCall: (method: string) => void = () => undefined,
   ) {}
 
   dispatch(request: AuthRequest): DispatchOutcome {
@@ -157,15 +159,17 @@ export class RestDispatcher {
       return { ok: false, error: REST_ERRORS.operatingLimit() };
     }
     const { start: rawStart, ...rest } = params;
+    this.onCall(name);
     try {
-      const outcome = method.handler({
+      const { units = 1, ...outcome } = method.handler({
         params: rest,
         start: phpIntval(rawStart),
         caller,
         services: this.services,
       });
-      const cost =
+      const unitCost =
         settings.methodCostSeconds[name] ?? settings.methodCostSeconds['*'] ?? DEFAULT_METHOD_COST_SECONDS;
+      const cost = unitCost * units;
       charges.set(key, (charges.get(key) ?? 0) + cost);
       return { ok: true, ...outcome, time: { startMs, processingSeconds: cost, key } };
     } catch (error) {

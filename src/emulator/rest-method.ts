@@ -1,7 +1,6 @@
-import type { DealFieldMap } from './deal-fields.js';
-import type { DealStore } from './deal-store.js';
+import type { CrmStores } from './crm-entity.js';
+import type { CrmFieldMap } from './deal-fields.js';
 import type { PortalCatalog } from './portal-catalog.js';
-import type { PortalOffset } from './portal-time.js';
 
 export type AuthKind = 'webhook' | 'oauth';
 
@@ -14,14 +13,15 @@ export interface Caller {
   scopes: ReadonlySet<string>;
 }
 
-export interface MethodServices {
-  deals: DealStore;
-  fields: DealFieldMap;
+export interface MethodServices extends CrmStores {
+  /** The deal field map (crm.deal.*, crm.item.*). */
+  fields: CrmFieldMap;
   catalog: PortalCatalog;
-  offset(): PortalOffset;
   nowMs(): number;
-  /** Every applied write (add/update/delete) is counted here. */
+  /** Every applied write (add/update/delete/set) is counted here. */
   onWrite(method: string): void;
+  /** A deal create that starts the portal's automation rules (robots); imports do not. */
+  onAutomation(): void;
 }
 
 export interface CallContext {
@@ -36,6 +36,8 @@ export interface MethodResult {
   result: unknown;
   total?: number;
   next?: number;
+  /** Work units the call is billed for (items of a `crm.item.batchImport`); 1 when absent. */
+  units?: number;
 }
 
 /** Scopes every caller has (`batch`, `scope`, `server.time` live in `_global`; `profile` in `basic`). */
@@ -47,6 +49,7 @@ export interface RestMethod {
   handler(ctx: CallContext): MethodResult;
 }
 
+/** Keyed by lower-case name: the server lower-cases the method before lookup (`crm.item.batchImport`). */
 export function registry(...groups: ReadonlyArray<readonly RestMethod[]>): ReadonlyMap<string, RestMethod> {
-  return new Map(groups.flat().map((method) => [method.name, method]));
+  return new Map(groups.flat().map((method) => [method.name.toLowerCase(), method]));
 }

@@ -57,6 +57,62 @@ describe('@bitrix24/b24jssdk against the emulator', () => {
     });
   });
 
+  it('adds a company with multi-fields and a contact, links an order to both and sets its product rows', async () => {
+    const response = await b24.actions.v2.batch.make({
+      calls: {
+        company: [
+          'crm.company.add',
+          {
+            fields: {
+              TITLE: 'SDK & Co',
+              ORIGINATOR_ID: 'erp',
+              ORIGIN_ID: 'c-1',
+              EMAIL: [{ VALUE: 'sales@sdk.test', VALUE_TYPE: 'WORK' }],
+              PHONE: [{ VALUE: '+1 555 0100', VALUE_TYPE: 'WORK' }],
+            },
+          },
+        ],
+        contact: ['crm.contact.add', { fields: { NAME: 'Kim', COMPANY_ID: '$result[company]' } }],
+        deal: [
+          'crm.deal.add',
+          {
+            fields: { TITLE: 'SDK order', COMPANY_ID: '$result[company]', CONTACT_IDS: ['$result[contact]'] },
+          },
+        ],
+        rows: [
+          'crm.deal.productrows.set',
+          { id: '$result[deal]', rows: [{ PRODUCT_NAME: 'Widget', PRICE: 12.5, QUANTITY: 2 }] },
+        ],
+      },
+      options: { isHaltOnError: true },
+    });
+    expect(response.isSuccess).toBe(true);
+    const ids = response.getData() as Record<string, unknown>;
+    const company = (await callMethod('crm.company.get', { id: ids.company })).result as Record<
+      string,
+      unknown
+    >;
+    expect(company).toMatchObject({
+      TITLE: 'SDK & Co',
+      ORIGIN_ID: 'c-1',
+      EMAIL: [expect.objectContaining({ VALUE: 'sales@sdk.test', VALUE_TYPE: 'WORK', TYPE_ID: 'EMAIL' })],
+      PHONE: [expect.objectContaining({ VALUE: '+1 555 0100', TYPE_ID: 'PHONE' })],
+    });
+    const found = await callMethod('crm.company.list', {
+      filter: { ORIGINATOR_ID: 'erp', ORIGIN_ID: 'c-1' },
+      select: ['ID'],
+    });
+    expect(found.result).toEqual([{ ID: String(ids.company) }]);
+    const deal = (await callMethod('crm.deal.get', { id: ids.deal })).result as Record<string, unknown>;
+    expect(deal).toMatchObject({
+      COMPANY_ID: String(ids.company),
+      CONTACT_ID: String(ids.contact),
+      OPPORTUNITY: '25.00',
+    });
+    const rows = (await callMethod('crm.deal.productrows.get', { id: ids.deal })).result as unknown[];
+    expect(rows).toEqual([expect.objectContaining({ PRODUCT_NAME: 'Widget', PRICE: 12.5, QUANTITY: 2 })]);
+  });
+
   it('runs a named batch whose command strings the SDK builds with qs (+ and brackets survive)', async () => {
     const response = await b24.actions.v2.batch.make({
       calls: {

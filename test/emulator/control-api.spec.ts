@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import type {
   Deal,
   EmulatorStats,
+  PrintedRecord,
   RequestLogEntry,
   RunningEmulator,
   RuntimeConfig,
@@ -58,6 +59,65 @@ describe('emulator control API (/_emulator/*)', () => {
       writes: 3,
       queryLimitExceeded: 0,
     });
+  });
+
+  it('counts calls per method, batch commands one by one, and writes per method', async () => {
+    await call(emulator.webhookUrl, 'batch', {
+      cmd: {
+        a: 'crm.deal.add',
+        b: 'crm.deal.productrows.set?id=$result[a]&rows[0][PRICE]=1',
+        c: 'crm.deal.get?id=7',
+      },
+    });
+    await call(emulator.webhookUrl, 'crm.company.add', { fields: { TITLE: 'x' } });
+    const stats = await control<EmulatorStats>(emulator, 'stats');
+    expect(stats.callsByMethod).toEqual({
+      'crm.deal.add': 1,
+      'crm.deal.productrows.set': 1,
+      'crm.deal.get': 1,
+      'crm.company.add': 1,
+    });
+    expect(stats.writesByMethod).toEqual({
+      'crm.deal.add': 1,
+      'crm.deal.productrows.set': 1,
+      'crm.company.add': 1,
+    });
+    expect(stats.byMethod).toEqual({ batch: 1, 'crm.company.add': 1 });
+  });
+
+  it('lists, creates, edits and deletes companies and contacts by hand, multi-fields included', async () => {
+    const { id } = await control<{ id: number }>(emulator, 'companies', {
+      fields: { TITLE: 'Acme', EMAIL: [{ VALUE: 'a@acme.test' }] },
+    });
+    expect(emulator.companies()).toEqual([
+      expect.objectContaining({
+        ID: String(id),
+        TITLE: 'Acme',
+        CREATED_BY_ID: '2',
+        EMAIL: [expect.objectContaining({ VALUE: 'a@acme.test' })],
+      }),
+    ]);
+    const edited = await control<PrintedRecord>(emulator, `companies/${id}`, {
+      fields: { TITLE: 'Acme Ltd' },
+    });
+    expect(edited).toMatchObject({ TITLE: 'Acme Ltd', MODIFY_BY_ID: '2' });
+    await control(emulator, 'contacts', { fields: { NAME: 'Kim', COMPANY_ID: id } });
+    expect(await control<PrintedRecord[]>(emulator, 'contacts')).toEqual([
+      expect.objectContaining({ NAME: 'Kim', COMPANY_ID: String(id) }),
+    ]);
+    expect((await fetch(`${emulator.url}/_emulator/companies/${id}`, { method: 'DELETE' })).status).toBe(200);
+    expect(emulator.contacts()[0]).toMatchObject({ COMPANY_ID: null });
+  });
+
+  it("lists a deal's product rows", async () => {
+    const id = await addDeal(emulator, {});
+    await call(emulator.webhookUrl, 'crm.deal.productrows.set', {
+      id,
+      rows: [{ PRODUCT_NAME: 'W', PRICE: 3 }],
+    });
+    const rows = await control<Array<Record<string, unknown>>>(emulator, `deals/${id}/productrows`);
+    expect(rows).toEqual(emulator.productRows(id));
+    expect(rows).toEqual([expect.objectContaining({ PRODUCT_NAME: 'W', PRICE: 3, QUANTITY: 1 })]);
   });
 
   it('logs requests without secrets', async () => {

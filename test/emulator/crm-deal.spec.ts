@@ -223,4 +223,21 @@ describe('emulator crm.deal.add/update/get/delete/fields (bitrix24-api.md ยง5, ย
     });
     expect(fields).not.toHaveProperty('EXCH_RATE');
   });
+
+  it('finds a deal by its current ORIGIN_ID only: after an update, a hand edit and a delete', async () => {
+    const byOrigin = async (filter: Record<string, unknown>) =>
+      (
+        (await call(emulator.webhookUrl, 'crm.deal.list', { filter, select: ['ID'] })).body.result as Json[]
+      ).map((row) => Number(row.ID));
+    const id = await addDeal(emulator, { ORIGIN_ID: 'x1' });
+    const other = await addDeal(emulator, {});
+    await call(emulator.webhookUrl, 'crm.deal.update', { id, fields: { ORIGIN_ID: 'x2' } });
+    expect(await byOrigin({ ORIGIN_ID: 'x1' })).toEqual([]);
+    expect(await byOrigin({ '@ORIGIN_ID': ['X2', 'nope'] })).toEqual([id]);
+    expect(await byOrigin({ ORIGIN_ID: '' })).toEqual([other]);
+    emulator.editDeal(id, { ORIGIN_ID: 'x3' });
+    expect(await byOrigin({ ORIGIN_ID: 'x2' })).toEqual([]);
+    await call(emulator.webhookUrl, 'crm.deal.delete', { id });
+    expect(await byOrigin({ ORIGIN_ID: 'x3' })).toEqual([]);
+  });
 });

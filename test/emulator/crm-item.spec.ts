@@ -97,4 +97,60 @@ describe('emulator crm.item.* for deals (entityTypeId 2, bitrix24-api.md §5.10)
     expect(fields.originatorId).toMatchObject({ type: 'string', upperName: 'ORIGINATOR_ID' });
     expect(fields.updatedTime).toMatchObject({ isReadOnly: true });
   });
+
+  it('imports up to 20 deals per batchImport, each succeeding or failing on its own, robots not started', async () => {
+    const data = [
+      { title: 'Imported 1', originatorId: 'erp', originId: 'SO-1', opportunity: 10 },
+      { title: 'Bad stage', stageId: 'NOPE' },
+      { title: 'Imported 2', originatorId: 'erp', originId: 'SO-2' },
+    ];
+    const { status, result } = await item('crm.item.batchImport', { data });
+    expect(status).toBe(200);
+    expect(result.items).toEqual([
+      { item: { id: 1 } },
+      {
+        error: 'CRM_FIELD_ERROR_VALUE_NOT_VALID',
+        error_description: "Stage 'NOPE' does not belong to pipeline 0.",
+      },
+      { item: { id: 2 } },
+    ]);
+    expect(emulator.stats()).toMatchObject({
+      automationRuns: 0,
+      writesByMethod: { 'crm.item.batchimport': 2 },
+    });
+    await item('crm.item.add', { fields: { title: 'added' } });
+    await addDeal(emulator, { TITLE: 'classic' });
+    expect(emulator.stats().automationRuns).toBe(2);
+  });
+
+  it('refuses more than 20 items with MAX_IMPORT_BATCH_SIZE_EXCEEDED and imports none', async () => {
+    const data = Array.from({ length: 21 }, (_, i) => ({ title: `d${i}` }));
+    const answer = await item('crm.item.batchImport', { data });
+    expect(answer.status).toBe(400);
+    expect(answer.body).toEqual({
+      error: 'MAX_IMPORT_BATCH_SIZE_EXCEEDED',
+      error_description: 'You cannot import more than 20 items',
+    });
+    expect(emulator.deals()).toEqual([]);
+  });
+
+  it('stores and filters ORIGINATOR_ID/ORIGIN_ID on every create path', async () => {
+    await addDeal(emulator, { ORIGINATOR_ID: 'erp', ORIGIN_ID: 'A' });
+    await item('crm.item.add', { fields: { originatorId: 'erp', originId: 'B' } });
+    await item('crm.item.batchImport', { data: [{ originatorId: 'erp', originId: 'C' }] });
+    const viaItem = await item('crm.item.list', {
+      filter: { originatorId: 'erp', '@originId': ['A', 'B', 'C'] },
+      select: ['id', 'originId'],
+    });
+    expect(viaItem.result.items).toEqual([
+      { id: 1, originId: 'A' },
+      { id: 2, originId: 'B' },
+      { id: 3, originId: 'C' },
+    ]);
+    const viaDeal = await call(emulator.webhookUrl, 'crm.deal.list', {
+      filter: { ORIGINATOR_ID: 'erp', ORIGIN_ID: 'C' },
+      select: ['ID'],
+    });
+    expect(viaDeal.body.result).toEqual([{ ID: '3' }]);
+  });
 });

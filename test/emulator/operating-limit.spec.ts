@@ -114,4 +114,25 @@ describe('emulator operating-time limit (bitrix24-api.md §3.2)', () => {
     const { access_token: access } = (await tokenResponse.json()) as { access_token: string };
     expect((await call(`${emulator.url}/rest/`, 'profile', { auth: access })).status).toBe(200);
   });
+
+  it('keeps one budget per method with its own cost, so three create methods each get the full budget', async () => {
+    emulator = await emulatorFor({
+      clockSpeed: FROZEN,
+      operating: {
+        limitSeconds: 0.25,
+        methodCostSeconds: { 'crm.deal.add': 0.15, 'crm.item.add': 0.15, 'crm.item.batchImport': 0.15 },
+      },
+    });
+    const itemAdd = () => call(emulator?.webhookUrl ?? '', 'crm.item.add', { entityTypeId: 2, fields: {} });
+    const cmd = Object.fromEntries(Array.from({ length: 2 }, (_, i) => [`a${i}`, 'crm.deal.add']));
+    expect((await call(emulator.webhookUrl, 'batch', { cmd })).status).toBe(200);
+    expect((await add()).status).toBe(429);
+    expect((await itemAdd()).body.time?.operating).toBe(0.15);
+    const data = [{ title: 'one' }, { title: 'two' }];
+    const imported = await call(emulator.webhookUrl, 'crm.item.batchImport', { entityTypeId: 2, data });
+    expect(imported.body.time).toMatchObject({ operating: 0.3, processing: 0.3 });
+    const again = await call(emulator.webhookUrl, 'crm.item.batchImport', { entityTypeId: 2, data });
+    expect(again.status).toBe(429);
+    expect(emulator.deals()).toHaveLength(5);
+  });
 });

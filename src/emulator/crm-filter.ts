@@ -1,4 +1,4 @@
-import type { DealFieldDef, DealFieldMap, StoredDeal, StoredValue } from './deal-fields.js';
+import type { CrmFieldDef, CrmFieldMap, StoredRecord, StoredValue } from './deal-fields.js';
 import { isPhpArray, phpEntries, phpFloatval, phpIntval, phpStrval } from './php-query.js';
 import { parsePortalDate, parsePortalInstant, type PortalOffset } from './portal-time.js';
 
@@ -11,7 +11,7 @@ export type FilterOperator =
   '=' | '!' | '!=' | '>' | '>=' | '<' | '<=' | '@' | '!@' | '%' | '!%' | '=%' | '%=';
 
 export interface FilterCondition {
-  field: DealFieldDef;
+  field: CrmFieldDef;
   op: FilterOperator;
   value: unknown;
 }
@@ -19,7 +19,7 @@ export interface FilterCondition {
 const PREFIX = /^(>=|<=|!@|!=|!%|=%|%=|>|<|@|%|=|!)?(.*)$/s;
 const NO_LIKE_TYPES = new Set(['crm_status', 'crm_company', 'crm_contact']);
 
-export function parseDealFilter(filter: unknown, fields: DealFieldMap): FilterCondition[] {
+export function parseFilter(filter: unknown, fields: CrmFieldMap): FilterCondition[] {
   const conditions: FilterCondition[] = [];
   for (const [key, value] of phpEntries(filter)) {
     const match = PREFIX.exec(key);
@@ -37,7 +37,7 @@ export function parseDealFilter(filter: unknown, fields: DealFieldMap): FilterCo
 }
 
 export function matchesFilter(
-  deal: StoredDeal,
+  deal: StoredRecord,
   conditions: readonly FilterCondition[],
   offset: PortalOffset,
 ): boolean {
@@ -114,7 +114,7 @@ function isEmptyFilterValue(value: unknown): boolean {
 function compareOp(
   stored: StoredValue,
   raw: unknown,
-  field: DealFieldDef,
+  field: CrmFieldDef,
   offset: PortalOffset,
   op: '>' | '>=' | '<' | '<=',
 ): boolean {
@@ -126,7 +126,7 @@ function compareOp(
   return op === '>' ? order > 0 : op === '>=' ? order >= 0 : op === '<' ? order < 0 : order <= 0;
 }
 
-function convert(raw: unknown, field: DealFieldDef, offset: PortalOffset): string | number | undefined {
+function convert(raw: unknown, field: CrmFieldDef, offset: PortalOffset): string | number | undefined {
   switch (field.type) {
     case 'double':
       return phpFloatval(raw);
@@ -176,12 +176,32 @@ function like(stored: StoredValue, pattern: string): boolean {
   return new RegExp(`^${source}$`, 'is').test(String(stored));
 }
 
+/**
+ * The lower-cased values an equality condition (`=`, `@`) on `fieldName` accepts, or undefined when the
+ * filter has none or it also matches empty values; lets a store narrow candidates through an index.
+ */
+export function equalityKeys(
+  conditions: readonly FilterCondition[],
+  fieldName: string,
+): string[] | undefined {
+  const condition = conditions.find(
+    (candidate) => candidate.field.name === fieldName && (candidate.op === '=' || candidate.op === '@'),
+  );
+  if (condition === undefined) {
+    return undefined;
+  }
+  const values = isPhpArray(condition.value)
+    ? phpEntries(condition.value).map(([, item]) => item)
+    : [condition.value];
+  return values.some(isEmptyFilterValue) ? undefined : values.map((value) => phpStrval(value).toLowerCase());
+}
+
 export interface OrderTerm {
-  field: DealFieldDef;
+  field: CrmFieldDef;
   descending: boolean;
 }
 
-export function parseDealOrder(order: unknown, fields: DealFieldMap): OrderTerm[] {
+export function parseOrder(order: unknown, fields: CrmFieldMap): OrderTerm[] {
   const terms: OrderTerm[] = [];
   for (const [name, direction] of phpEntries(order)) {
     const field = fields.get(name.toUpperCase());
@@ -193,9 +213,9 @@ export function parseDealOrder(order: unknown, fields: DealFieldMap): OrderTerm[
 }
 
 /** Sorts by the terms, NULLs first ascending (MySQL), STAGE_ID by stage sort, then by ID. */
-export function compareDeals(
-  a: StoredDeal,
-  b: StoredDeal,
+export function compareRecords(
+  a: StoredRecord,
+  b: StoredRecord,
   terms: readonly OrderTerm[],
   stageSort: (statusId: string) => number,
 ): number {
@@ -212,7 +232,7 @@ export function compareDeals(
 
 function sortKey(
   value: StoredValue,
-  field: DealFieldDef,
+  field: CrmFieldDef,
   stageSort: (statusId: string) => number,
 ): string | number | null {
   if (value === null || Array.isArray(value)) {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { DealFieldMap, type StoredDeal } from './deal-fields.js';
-import { compareDeals, matchesFilter, parseDealFilter, parseDealOrder } from './deal-filter.js';
+import { CrmFieldMap, type StoredRecord } from './deal-fields.js';
+import { compareRecords, matchesFilter, parseFilter, parseOrder } from './crm-filter.js';
 import { parseOffset } from './portal-time.js';
 
-const fields = new DealFieldMap(['UF_CRM_X']);
+const fields = new CrmFieldMap(['UF_CRM_X']);
 const offset = parseOffset('+03:00');
-const deal: StoredDeal = {
+const deal: StoredRecord = {
   ID: 10,
   TITLE: 'Big Order',
   STAGE_ID: 'NEW',
@@ -17,9 +17,9 @@ const deal: StoredDeal = {
   DATE_MODIFY: Date.parse('2024-05-01T12:00:00+03:00'),
 };
 
-describe('parseDealFilter', () => {
+describe('parseFilter', () => {
   it('reads operator prefixes and drops unknown or write-only keys', () => {
-    const parsed = parseDealFilter(
+    const parsed = parseFilter(
       { '>=ID': 1, '!@STAGE_ID': ['WON'], TYPO: 1, title: 'x', CONTACT_IDS: [1] },
       fields,
     );
@@ -31,7 +31,7 @@ describe('parseDealFilter', () => {
 
   it('degrades LIKE on status/company/contact fields to =', () => {
     expect(
-      parseDealFilter({ '%STAGE_ID': 'NE', '%COMPANY_ID': 3, '%TITLE': 'x' }, fields).map((c) => c.op),
+      parseFilter({ '%STAGE_ID': 'NE', '%COMPANY_ID': 3, '%TITLE': 'x' }, fields).map((c) => c.op),
     ).toEqual(['=', '=', '%']);
   });
 });
@@ -60,18 +60,18 @@ describe('matchesFilter', () => {
     [{ '>DATE_MODIFY': 'garbage' }, false],
     [{ '>COMMENTS': 'a' }, false],
   ])('%j → %s', (filter, expected) => {
-    expect(matchesFilter(deal, parseDealFilter(filter, fields), offset)).toBe(expected);
+    expect(matchesFilter(deal, parseFilter(filter, fields), offset)).toBe(expected);
   });
 });
 
-describe('compareDeals', () => {
-  const a: StoredDeal = { ID: 1, STAGE_ID: 'WON', OPPORTUNITY: null };
-  const b: StoredDeal = { ID: 2, STAGE_ID: 'NEW', OPPORTUNITY: 5 };
+describe('compareRecords', () => {
+  const a: StoredRecord = { ID: 1, STAGE_ID: 'WON', OPPORTUNITY: null };
+  const b: StoredRecord = { ID: 2, STAGE_ID: 'NEW', OPPORTUNITY: 5 };
   const stageSort = (stage: string) => (stage === 'NEW' ? 10 : 60);
 
   it('orders STAGE_ID by stage sort, NULL first ascending, and falls back to ID', () => {
     const sort = (order: Record<string, string>) =>
-      [a, b].sort((x, y) => compareDeals(x, y, parseDealOrder(order, fields), stageSort)).map((d) => d.ID);
+      [a, b].sort((x, y) => compareRecords(x, y, parseOrder(order, fields), stageSort)).map((d) => d.ID);
     expect(sort({ STAGE_ID: 'ASC' })).toEqual([2, 1]);
     expect(sort({ OPPORTUNITY: 'asc' })).toEqual([1, 2]);
     expect(sort({ OPPORTUNITY: 'DESC' })).toEqual([2, 1]);
