@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { CrmDealGateway } from '../bitrix24/crm-deal.gateway.js';
 import type { CrmDeal } from '../bitrix24/crm-deal.types.js';
+import { isBlankKeyPart } from '../erp/erp-key.js';
 import { ErpReadError, ErpReadErrorCode } from '../erp/erp-read.error.js';
 import type { ErpRowReader } from '../erp/erp-row.reader.js';
 import type { ErpRow } from '../erp/erp-row.js';
+import { unstorableTextReason } from '../erp/storable-text.js';
 import { InjectErpReader } from '../erp/erp.module.js';
 import { DealLinkRepository } from '../persistence/deal-link.repository.js';
 import type { DealLink } from '../persistence/entities/deal-link.entity.js';
@@ -66,8 +68,7 @@ export class ReconcilePlanner {
       context.mapping.name,
       deals.map((deal) => Number(deal.ID)),
     );
-    const keyOf = (deal: CrmDeal) =>
-      links.get(Number(deal.ID))?.erpKey ?? (typeof deal.ORIGIN_ID === 'string' ? deal.ORIGIN_ID : '');
+    const keyOf = (deal: CrmDeal) => links.get(Number(deal.ID))?.erpKey ?? originKey(deal);
     const rows = await this.readRows(
       context,
       deals.map(keyOf).filter((key) => key !== ''),
@@ -206,6 +207,17 @@ export class ReconcilePlanner {
     }
     return rows;
   }
+}
+
+/**
+ * The ERP key a deal of ours claims, or "" when its ORIGIN_ID cannot be one: typed by hand, it may be
+ * blank or hold text the state database cannot store (the deal is then an orphan named by its ID).
+ */
+function originKey(deal: CrmDeal): string {
+  const origin = deal.ORIGIN_ID;
+  return typeof origin === 'string' && !isBlankKeyPart(origin) && unstorableTextReason(origin) === undefined
+    ? origin
+    : '';
 }
 
 /** SQLSTATE class 22 (data exception): e.g. 22P02, `invalid input syntax for type integer`. */

@@ -174,6 +174,14 @@ describe(diffRow.name, () => {
       );
     });
 
+    it('records a hand-typed NUL byte in the old value as U+FFFD, so the operation can be stored', () => {
+      expect(diff({ note: null }, pushed({ note: null }), { ...live, TITLE: 'SO\u00007' })).toMatchObject({
+        kind: ChangeKind.Update,
+        fields: { TITLE: 'SO-7' },
+        changes: { TITLE: { old: 'SO\ufffd7', new: 'SO-7' } },
+      });
+    });
+
     it('fills an empty fill-empty field', () => {
       expect(diff({}, pushed(), live)).toMatchObject({
         kind: ChangeKind.Update,

@@ -1,4 +1,5 @@
 import type { FieldType, Ownership } from '../../config/mapping.schema.js';
+import { storableValue } from '../../erp/storable-text.js';
 import type { FieldChange } from '../../persistence/entities/sync-operation.entity.js';
 import { isEmptyFieldValue, sameFieldValue } from '../mapping/field-value.js';
 import type { CompiledMapping } from '../mapping/mapping-compiler.js';
@@ -44,7 +45,8 @@ export function diffFields(
       continue;
     }
     fields[field.name] = next ?? '';
-    changes[field.name] = { old: old ?? null, new: next };
+    // A live value is whatever the portal holds (a NUL typed by hand included): recorded, never synced.
+    changes[field.name] = { old: storableValue(old ?? null), new: next };
   }
   return { fields, changes };
 }

@@ -47,6 +47,8 @@ export interface HarnessOptions {
    * lost state database); `rows` and `emulator` are then ignored, and `close` leaves them running.
    */
   readonly shared?: { readonly emulator: RunningEmulator; readonly erp: ErpOrders };
+  /** Another ERP database for the engine to read (e.g. MariaDB); `erp` then stays an empty PostgreSQL one. */
+  readonly erpUrl?: string;
 }
 
 const RUN_POLL_MS = 50;
@@ -65,7 +67,7 @@ export async function startSyncHarness(options: HarnessOptions): Promise<SyncHar
   const config = buildTestConfig(
     {
       DATABASE_URL: state.url,
-      ERP_DATABASE_URL: erp.url,
+      ERP_DATABASE_URL: options.erpUrl ?? erp.url,
       BITRIX24_WEBHOOK_URL: emulator.webhookUrl,
       BITRIX24_RATE_LIMIT: `${2 * CLOCK_SPEED}/50`,
     },
