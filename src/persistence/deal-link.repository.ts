@@ -125,12 +125,25 @@ export class DealLinkRepository {
     );
   }
 
-  /** Every live link in deal-id order, page by page (reconcile walks the portal in the same order). */
-  async findLiveAfterDeal(mapping: string, afterDealId: number, limit: number): Promise<DealLink[]> {
-    return this.links.find({
-      where: { mapping, dealId: MoreThan(afterDealId), removed: false },
-      order: { dealId: 'ASC' },
-      take: limit,
-    });
+  /**
+   * Live links whose deal id lies in (after, upTo] (upTo null: no upper end) and is none of `present`, in
+   * deal-id order: reconcile's deals missing in Bitrix24, one page of the portal's ID range at a time.
+   */
+  async findLiveMissing(
+    mapping: string,
+    range: { readonly after: number; readonly upTo: number | null; readonly present: readonly number[] },
+    limit: number,
+  ): Promise<DealLink[]> {
+    const query = this.links
+      .createQueryBuilder('link')
+      .where('link.mapping = :mapping AND NOT link.removed', { mapping })
+      .andWhere('link.deal_id > :after', { after: range.after })
+      .andWhere('link.deal_id <> ALL(CAST(:present AS integer[]))', { present: [...range.present] })
+      .orderBy('link.deal_id', 'ASC')
+      .limit(limit);
+    if (range.upTo !== null) {
+      query.andWhere('link.deal_id <= :upTo', { upTo: range.upTo });
+    }
+    return query.getMany();
   }
 }
