@@ -195,6 +195,21 @@ describe(mapRow.name, () => {
     });
   });
 
+  it('names the column of a template placeholder whose value holds a NUL byte', () => {
+    const result = mapOne(
+      { TITLE: { template: '{{name}} {{partner}}' } },
+      { name: 'SO7', partner: 'Ac\u0000me' },
+    );
+
+    expect(!result.ok && result.error).toEqual({
+      erpKey: '7',
+      code: MappingErrorCode.UnstorableText,
+      message: expect.stringContaining(
+        'TITLE (string): column "partner" value "Ac\\u0000me": holds a NUL character',
+      ),
+    });
+  });
+
   it('cuts long values in messages', () => {
     const result = mapOne({ UF_CRM_X: { column: 'm', type: 'money' } }, { m: 'x'.repeat(500) });
 
