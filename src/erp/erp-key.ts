@@ -59,3 +59,8 @@ export function describeKey(columns: readonly string[], values: readonly (string
   }
   return `(${columns.join(', ')}) = (${shown.join(', ')})`;
 }
+
+/** An empty or all-whitespace key part: no identity, like NULL (ORIGIN_ID "" cannot be looked up again). */
+export function isBlankKeyPart(value: string): boolean {
+  return value.trim() === '';
+}

@@ -110,6 +110,69 @@ describe(collectPage.name, () => {
   });
 });
 
+describe(`${collectPage.name} with keys that cannot identify a deal`, () => {
+  it.each([
+    { name: 'an empty key', id: '', shown: '""' },
+    { name: 'a key blank after trimming', id: ' \t ', shown: '" \\t "' },
+  ])('reports $name as a bad row without a key, like a NULL key', ({ id, shown }) => {
+    const page = collectPage([row(1), row(id), row(3)], 10, sweep);
+
+    expect(page.rows.map((r) => r.erpKey)).toEqual(['1', '3']);
+    expect(page.errors).toEqual([
+      {
+        erpKey: null,
+        code: RowErrorCode.BlankKey,
+        message: `key column id is blank in the row with id = ${shown} and cursor at = "T1"; the row is not synced`,
+      },
+    ]);
+  });
+
+  it('names the blank parts of a composite key and keeps a key that only has spaces around it', () => {
+    const composite: RowShape = { key: ['o', 'n'], cursor: undefined, order: ['o', 'n'] };
+    const page = collectPage(
+      [
+        { o: 'SO1', n: '' },
+        { o: ' SO2 ', n: '1' },
+      ],
+      10,
+      composite,
+    );
+
+    expect(page.rows.map((r) => r.erpKey)).toEqual([' SO2 |1']);
+    expect(page.errors.map((e) => [e.code, e.message])).toEqual([
+      ['blank_key', 'key column n is blank in the row with (o, n) = ("SO1", ""); the row is not synced'],
+    ]);
+  });
+
+  it('reports a key or cursor holding a NUL byte with the column named and the value escaped', () => {
+    const page = collectPage([row('1\u0000'), row(2, 'T\u00002'), row(3)], 10, incremental);
+
+    expect(page.rows.map((r) => r.erpKey)).toEqual(['3']);
+    expect(page.errors).toEqual([
+      {
+        erpKey: null,
+        code: RowErrorCode.UnstorableKey,
+        message:
+          'key column id holds a NUL character (U+0000) at character 2, which PostgreSQL cannot store, ' +
+          'in the row with id = "1\\u0000" and cursor at = "T1"; the row is not synced',
+      },
+      expect.objectContaining({
+        erpKey: null,
+        code: RowErrorCode.UnstorableKey,
+        message: expect.stringMatching(/^cursor column at holds a NUL character/),
+      }),
+    ]);
+  });
+
+  it('gives the position of the last row the state database can store', () => {
+    expect(collectPage([row(1, 'T1'), row(2, 'T\u00002')], 10, incremental).position).toEqual({
+      value: 'T1',
+      key: ['1'],
+    });
+    expect(collectPage([row('\ud800', 'T1')], 10, incremental).position).toBeNull();
+  });
+});
+
 describe(nullKeyErrors.name, () => {
   const composite: RowShape = { key: ['o', 'n'], cursor: 'at', order: ['o', 'n'] };
 

@@ -1,6 +1,7 @@
 import type { CursorPosition } from '../persistence/entities/sync-run.entity.js';
-import { describeKey, encodeErpKey } from './erp-key.js';
+import { describeKey, encodeErpKey, isBlankKeyPart } from './erp-key.js';
 import type { ErpRow, ErpValue, RowError } from './erp-row.js';
+import { unstorableTextReason } from './storable-text.js';
 
 /** A row as a client returns it: every selected column, already normalized to an ErpValue. */
 export type RawRow = Readonly<Record<string, ErpValue>>;
@@ -8,6 +9,10 @@ export type RawRow = Readonly<Record<string, ErpValue>>;
 export enum RowErrorCode {
   /** A key column is NULL: the row has no identity to link a deal to. */
   NullKey = 'null_key',
+  /** A key column is empty or only spaces: as good as NULL (a deal with an empty ORIGIN_ID cannot be found again). */
+  BlankKey = 'blank_key',
+  /** A key or cursor value holds text the state database cannot store (a NUL byte, a lone surrogate). */
+  UnstorableKey = 'unstorable_key',
   /** Several rows share one key (or, in an incremental read, one key and one cursor value). */
   DuplicateKey = 'duplicate_key',
   /** A key given to a targeted read is not an encoded key of this source's key columns. */
@@ -87,7 +92,8 @@ function groupByOrder(rows: readonly RawRow[], shape: RowShape): RawRow[][] {
  * Takes up to `pageSize` rows of `fetched` (one more than a page was asked for, as a look-ahead).
  * Rows sharing their order values are duplicates: with a non-unique order, `> last` would silently skip
  * the rest of a group cut by the page boundary, so the whole group becomes one error and the walk moves
- * past it. Groups never straddle pages: the look-ahead tells whether the last group goes on.
+ * past it. Groups never straddle pages: the look-ahead tells whether the last group goes on. A group whose
+ * key is blank or whose key or cursor cannot be stored is one error too, with no key to record it under.
  */
 export function collectPage(fetched: readonly RawRow[], pageSize: number, shape: RowShape): CollectedPage {
   const taken = fetched.slice(0, pageSize);
@@ -100,7 +106,10 @@ export function collectPage(fetched: readonly RawRow[], pageSize: number, shape:
       index === groups.length - 1 &&
       lookAhead !== undefined &&
       sameOrder(orderOf(lookAhead, shape), orderOf(group[0], shape));
-    if (group.length === 1 && !continues) {
+    const keyError = badKeyError(group[0], shape);
+    if (keyError !== undefined) {
+      errors.push(keyError);
+    } else if (group.length === 1 && !continues) {
       rows.push(toErpRow(group[0], shape));
     } else {
       errors.push(duplicateError(group, continues, shape));
@@ -111,14 +120,64 @@ export function collectPage(fetched: readonly RawRow[], pageSize: number, shape:
     rows,
     errors,
     last: lastRow === undefined ? undefined : orderOf(lastRow, shape),
-    position: lastRow === undefined ? null : positionOf(lastRow, shape),
+    position: storablePosition(taken, shape),
     more: lookAhead !== undefined,
   };
+}
+
+/**
+ * The position of the page's last row whose key and cursor can be stored (the run's cursor is saved in the
+ * state database); an earlier row's position only makes the next incremental read start a little earlier.
+ */
+function storablePosition(taken: readonly RawRow[], shape: RowShape): CursorPosition | null {
+  for (let index = taken.length - 1; index >= 0; index--) {
+    if (unstorableColumn(taken[index], shape) === undefined) {
+      return positionOf(taken[index], shape);
+    }
+  }
+  return null;
 }
 
 function positionOf(raw: RawRow, shape: RowShape): CursorPosition {
   const row = toErpRow(raw, shape);
   return { value: shape.order.length > shape.key.length ? row.cursor : null, key: row.key };
+}
+
+/** A row whose key cannot identify a deal: a blank key column, or a key or cursor value that cannot be stored. */
+function badKeyError(raw: RawRow, shape: RowShape): RowError | undefined {
+  const values = shape.key.map((name) => text(raw[name]) ?? '');
+  const where = `in the row with ${describeKey(shape.key, values)}${cursorNote(raw, shape)}; the row is not synced`;
+  const unstorable = unstorableColumn(raw, shape);
+  if (unstorable !== undefined) {
+    const role = shape.key.includes(unstorable.column) ? 'key' : 'cursor';
+    return {
+      erpKey: null,
+      code: RowErrorCode.UnstorableKey,
+      message: `${role} column ${unstorable.column} ${unstorable.reason}, ${where}`,
+    };
+  }
+  const blank = shape.key.filter((_, index) => isBlankKeyPart(values[index]));
+  if (blank.length === 0) {
+    return undefined;
+  }
+  const plural = blank.length > 1;
+  return {
+    erpKey: null,
+    code: RowErrorCode.BlankKey,
+    message: `key column${plural ? 's' : ''} ${blank.join(', ')} ${plural ? 'are' : 'is'} blank ${where}`,
+  };
+}
+
+function unstorableColumn(raw: RawRow, shape: RowShape): { column: string; reason: string } | undefined {
+  const columns = shape.cursor === undefined ? shape.key : [...shape.key, shape.cursor];
+  for (const column of columns) {
+    const value = text(raw[column]);
+    const reason = value === null ? undefined : unstorableTextReason(value);
+    if (reason !== undefined) {
+      return { column, reason };
+    }
+  }
+  return undefined;
 }
 
 /** One error per row whose key has a NULL column, plus a note when more were found than listed. */

@@ -14,6 +14,7 @@ import {
 import { describeSource, ErpReadError, ErpReadErrorCode } from './erp-read.error.js';
 import type { ErpRow, RowError } from './erp-row.js';
 import type { ErpClient } from './erp.client.js';
+import { unstorableTextReason } from './storable-text.js';
 import { splitTableName, type ErpColumn } from './sql-dialect.js';
 
 /** The part of a mapping the reader needs: its name (for messages) and its source. */
@@ -83,8 +84,9 @@ export class ErpRowReader {
     const errors: RowError[] = [];
     for (const erpKey of new Set(erpKeys)) {
       const key = decodeErpKey(erpKey, plan.key.length);
-      if (key === undefined) {
-        errors.push(malformedKey(erpKey, plan));
+      const unstorable = unstorableTextReason(erpKey);
+      if (key === undefined || unstorable !== undefined) {
+        errors.push(requestedKeyError(erpKey, plan, unstorable));
       } else {
         keys.push(key);
       }
@@ -225,13 +227,21 @@ function shapeOf(plan: ReadPlan, order: readonly ErpColumn[]): RowShape {
   return { key: plan.source.key, cursor: plan.cursor?.name, order: order.map((column) => column.name) };
 }
 
-function malformedKey(erpKey: string, plan: ReadPlan): RowError {
+/** A requested key that names no row; one that cannot be stored is recorded without it. */
+function requestedKeyError(erpKey: string, plan: ReadPlan, unstorable: string | undefined): RowError {
+  if (unstorable !== undefined) {
+    return {
+      erpKey: null,
+      code: RowErrorCode.UnstorableKey,
+      message: `key ${JSON.stringify(erpKey)} ${unstorable}; no row is read for it`,
+    };
+  }
   const columns = plan.source.key.join(', ');
   return {
     erpKey,
     code: RowErrorCode.MalformedKey,
     message:
-      `"${erpKey}" is not a key of this source: expected ${plan.key.length} part(s) (${columns}) ` +
+      `${JSON.stringify(erpKey)} is not a key of this source: expected ${plan.key.length} part(s) (${columns}) ` +
       `joined by "|" with "\\" escaping "|" and "\\"`,
   };
 }

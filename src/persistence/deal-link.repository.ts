@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { In, IsNull, LessThanOrEqual, MoreThan, Not, type DataSource, type Repository } from 'typeorm';
 import { DealLink } from './entities/deal-link.entity.js';
+import { OperationStatus } from './entities/sync-operation.entity.js';
 
 /** A link whose payload moved without anything Bitrix24 would see (no call needed). */
 export interface LinkRefresh {
@@ -120,23 +121,39 @@ export class DealLinkRepository {
     );
   }
 
-  /** Un-parks keys and makes them due now: an operator's retry. */
-  async releaseForRetry(mapping: string, erpKeys: readonly string[], now: Date): Promise<void> {
-    if (erpKeys.length === 0) {
-      return;
-    }
-    await this.links.update(
-      { mapping, erpKey: In([...erpKeys]), failedAttempts: MoreThan(0) },
-      { parked: false, failedAttempts: 1, retryAt: now, updatedAt: now },
+  /**
+   * Un-parks the keys that failed in run `runId` and makes them due now: an operator's retry. One statement
+   * whatever their number (a key list as bind parameters breaks above 65,535 keys).
+   */
+  async releaseForRetry(mapping: string, runId: number, now: Date): Promise<void> {
+    await this.links.query(
+      `UPDATE deal_link SET parked = false, failed_attempts = 1, retry_at = $3, updated_at = $3
+        WHERE mapping = $1 AND failed_attempts > 0
+          AND erp_key IN (SELECT erp_key FROM sync_operation
+                           WHERE run_id = $2 AND status IN ('${OperationStatus.Failed}', '${OperationStatus.Parked}'))`,
+      [mapping, runId, now],
     );
   }
 
-  /** Every live link in deal-id order, page by page (reconcile walks the portal in the same order). */
-  async findLiveAfterDeal(mapping: string, afterDealId: number, limit: number): Promise<DealLink[]> {
-    return this.links.find({
-      where: { mapping, dealId: MoreThan(afterDealId), removed: false },
-      order: { dealId: 'ASC' },
-      take: limit,
-    });
+  /**
+   * Live links whose deal id lies in (after, upTo] (upTo null: no upper end) and is none of `present`, in
+   * deal-id order: reconcile's deals missing in Bitrix24, one page of the portal's ID range at a time.
+   */
+  async findLiveMissing(
+    mapping: string,
+    range: { readonly after: number; readonly upTo: number | null; readonly present: readonly number[] },
+    limit: number,
+  ): Promise<DealLink[]> {
+    const query = this.links
+      .createQueryBuilder('link')
+      .where('link.mapping = :mapping AND NOT link.removed', { mapping })
+      .andWhere('link.deal_id > :after', { after: range.after })
+      .andWhere('link.deal_id <> ALL(CAST(:present AS integer[]))', { present: [...range.present] })
+      .orderBy('link.deal_id', 'ASC')
+      .limit(limit);
+    if (range.upTo !== null) {
+      query.andWhere('link.deal_id <= :upTo', { upTo: range.upTo });
+    }
+    return query.getMany();
   }
 }

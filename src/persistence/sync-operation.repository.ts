@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { In, type DataSource, type Repository } from 'typeorm';
 import type { CursorPosition } from './entities/sync-run.entity.js';
+import { NO_KEY } from './sync-outcome.repository.js';
 import {
   OperationAction,
   OperationStatus,
@@ -160,12 +161,17 @@ export class SyncOperationRepository {
     );
   }
 
-  /** Keys whose latest operation in the run failed or was parked: what an operator's retry re-queues. */
+  /**
+   * Keys of the run's failed and parked rows, in key order: what an operator's retry re-queues. Rows that
+   * failed without a key (NULL or blank key columns) are left out: no key can read them again.
+   */
   async failedKeysOfRun(runId: number): Promise<string[]> {
-    const rows = await this.operations.find({
-      select: { erpKey: true },
-      where: { runId, status: In([OperationStatus.Failed, OperationStatus.Parked]) },
-    });
-    return [...new Set(rows.map((row) => row.erpKey))];
+    const rows = await this.operations.query<Array<{ erp_key: string }>>(
+      `SELECT DISTINCT erp_key FROM sync_operation
+        WHERE run_id = $1 AND status IN ($2, $3) AND erp_key <> $4
+        ORDER BY erp_key`,
+      [runId, OperationStatus.Failed, OperationStatus.Parked, NO_KEY],
+    );
+    return rows.map((row) => row.erp_key);
   }
 }

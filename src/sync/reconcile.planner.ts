@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { CrmDealGateway } from '../bitrix24/crm-deal.gateway.js';
 import type { CrmDeal } from '../bitrix24/crm-deal.types.js';
+import { isBlankKeyPart } from '../erp/erp-key.js';
 import { ErpReadError, ErpReadErrorCode } from '../erp/erp-read.error.js';
 import type { ErpRowReader } from '../erp/erp-row.reader.js';
 import type { ErpRow } from '../erp/erp-row.js';
+import { unstorableTextReason } from '../erp/storable-text.js';
 import { InjectErpReader } from '../erp/erp.module.js';
 import { DealLinkRepository } from '../persistence/deal-link.repository.js';
 import type { DealLink } from '../persistence/entities/deal-link.entity.js';
@@ -16,18 +18,28 @@ import { ChangeKind, type DealChange, type DealLinkState } from './plan/deal-cha
 import { diffRow } from './plan/deal-diff.js';
 import {
   checkDeleteGuard,
+  NO_ORPHANS,
   planDeleteChanges,
+  tallyOrphans,
   type DeleteGuardTrip,
+  type OrphanTally,
   type UnseenLink,
 } from './plan/delete-plan.js';
 import { runPrefix, type RunContext } from './run-context.js';
 
 const PAGE = 200;
 
+/** Where the walk over the portal's deals stands: the last deal id compared, and the orphans found so far. */
+interface WalkState {
+  walked: number;
+  orphans: OrphanTally;
+}
+
 /**
  * Reconcile mode (DESIGN §4): walks our deals in Bitrix24 and compares them with the ERP and the links:
  * deals edited by hand are re-pushed (drift), deals missing in Bitrix24 are recreated, and orphans (our
- * deals whose ERP row is gone) go through the delete policy and its guard.
+ * deals whose ERP row is gone) go through the delete policy and its guard. Memory stays one page deep:
+ * the portal is walked in ID order, and each page's ID range is checked against the links in SQL.
  */
 @Injectable()
 export class ReconcilePlanner {
@@ -40,21 +52,50 @@ export class ReconcilePlanner {
   ) {}
 
   async plan(context: RunContext): Promise<PlanOutcome> {
-    const seen = new Set<number>();
-    const orphans: UnseenLink[] = [];
+    const state: WalkState = { walked: 0, orphans: NO_ORPHANS };
     let page: CrmDeal[] = [];
     for await (const deal of this.gateway.iterateDeals(context.mapping.target.originatorId)) {
-      seen.add(Number(deal.ID));
       page.push(deal);
       if (page.length === PAGE) {
-        orphans.push(...(await this.comparePage(context, page)));
+        if (await this.reconcilePage(context, page, state, false)) {
+          return stoppedOutcome();
+        }
         page = [];
       }
     }
-    orphans.push(...(await this.comparePage(context, page)));
-    await this.recreateMissing(context, seen);
-    const guard = await this.removeOrphans(context, orphans);
+    if (await this.reconcilePage(context, page, state, true)) {
+      return stoppedOutcome();
+    }
+    const guard = await this.removeOrphans(context, state.orphans);
     return { cursorFrom: null, cursorTo: null, guard, stopped: false };
+  }
+
+  /**
+   * One page of portal deals (ascending IDs): diffs them, then recreates the links whose deal falls in the
+   * page's ID range (to the end, after the last page) without being in it. True when the run must stop.
+   */
+  private async reconcilePage(
+    context: RunContext,
+    deals: readonly CrmDeal[],
+    state: WalkState,
+    last: boolean,
+  ): Promise<boolean> {
+    context.lease.assertHeld();
+    state.orphans = tallyOrphans(
+      state.orphans,
+      await this.comparePage(context, deals),
+      context.mapping.delete,
+    );
+    const upTo = last ? null : Number(deals[deals.length - 1].ID);
+    const present = deals.map((deal) => Number(deal.ID));
+    const stopped = await this.recreateMissing(context, { after: state.walked, upTo, present });
+    state.walked = upTo ?? state.walked;
+    return stopped || (await this.stopRequested(context));
+  }
+
+  /** Shutdown or an operator's cancel: the run stops after the current page. */
+  private async stopRequested(context: RunContext): Promise<boolean> {
+    return context.control.shouldStop() || (await this.runs.isCancelRequested(context.run.id));
   }
 
   /** Diffs a page of live deals against their ERP rows; returns the deals whose ERP row is gone. */
@@ -66,8 +107,7 @@ export class ReconcilePlanner {
       context.mapping.name,
       deals.map((deal) => Number(deal.ID)),
     );
-    const keyOf = (deal: CrmDeal) =>
-      links.get(Number(deal.ID))?.erpKey ?? (typeof deal.ORIGIN_ID === 'string' ? deal.ORIGIN_ID : '');
+    const keyOf = (deal: CrmDeal) => links.get(Number(deal.ID))?.erpKey ?? originKey(deal);
     const rows = await this.readRows(
       context,
       deals.map(keyOf).filter((key) => key !== ''),
@@ -102,16 +142,21 @@ export class ReconcilePlanner {
     return orphans;
   }
 
-  /** Links whose deal the walk did not meet: the deal was deleted in Bitrix24, so it is created again. */
-  private async recreateMissing(context: RunContext, seen: ReadonlySet<number>): Promise<void> {
-    let after = 0;
+  /**
+   * Links whose deal id lies in (after, upTo] but is not among the page's deals: the deal was deleted in
+   * Bitrix24, so it is created again. True when the run must stop.
+   */
+  private async recreateMissing(
+    context: RunContext,
+    range: { after: number; upTo: number | null; present: readonly number[] },
+  ): Promise<boolean> {
+    let after = range.after;
     for (;;) {
-      const links = await this.links.findLiveAfterDeal(context.mapping.name, after, PAGE);
-      if (links.length === 0) {
-        return;
+      const missing = await this.links.findLiveMissing(context.mapping.name, { ...range, after }, PAGE);
+      if (missing.length === 0) {
+        return false;
       }
-      after = links[links.length - 1].dealId as number;
-      const missing = links.filter((link) => !seen.has(link.dealId as number));
+      after = missing[missing.length - 1].dealId as number;
       const rows = await this.readRows(
         context,
         missing.map((link) => link.erpKey),
@@ -127,21 +172,21 @@ export class ReconcilePlanner {
         );
       }
       await this.enqueue(context, [...rows.values()], changes, new Map());
+      if (missing.length === PAGE && (await this.stopRequested(context))) {
+        return true;
+      }
     }
   }
 
-  private async removeOrphans(
-    context: RunContext,
-    orphans: readonly UnseenLink[],
-  ): Promise<DeleteGuardTrip | null> {
-    if (orphans.length > 0) {
-      context.logger.warn(`${runPrefix(context.run)} ${orphans.length} deal(s) in Bitrix24 have no ERP row`);
+  private async removeOrphans(context: RunContext, orphans: OrphanTally): Promise<DeleteGuardTrip | null> {
+    if (orphans.count > 0) {
+      context.logger.warn(`${runPrefix(context.run)} ${orphans.count} deal(s) in Bitrix24 have no ERP row`);
     }
-    const guard = checkDeleteGuard(orphans.length, context.mapping.delete, context.mappingIndex);
+    const guard = checkDeleteGuard(orphans.count, context.mapping.delete, context.mappingIndex);
     if (guard) {
       return guard;
     }
-    await this.enqueue(context, [], planDeleteChanges(orphans, context.mapping.delete), new Map());
+    await this.enqueue(context, [], planDeleteChanges(orphans.kept, context.mapping.delete), new Map());
     return null;
   }
 
@@ -206,6 +251,19 @@ export class ReconcilePlanner {
     }
     return rows;
   }
+}
+
+const stoppedOutcome = (): PlanOutcome => ({ cursorFrom: null, cursorTo: null, guard: null, stopped: true });
+
+/**
+ * The ERP key a deal of ours claims, or "" when its ORIGIN_ID cannot be one: typed by hand, it may be
+ * blank or hold text the state database cannot store (the deal is then an orphan named by its ID).
+ */
+function originKey(deal: CrmDeal): string {
+  const origin = deal.ORIGIN_ID;
+  return typeof origin === 'string' && !isBlankKeyPart(origin) && unstorableTextReason(origin) === undefined
+    ? origin
+    : '';
 }
 
 /** SQLSTATE class 22 (data exception): e.g. 22P02, `invalid input syntax for type integer`. */

@@ -100,7 +100,7 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
   async retry(runId: number): Promise<number> {
     const run = await this.runOrThrow(runId);
     const erpKeys = await this.operations.failedKeysOfRun(runId);
-    await this.links.releaseForRetry(run.mapping, erpKeys, new Date());
+    await this.links.releaseForRetry(run.mapping, runId, new Date());
     return this.requestRun({
       mapping: run.mapping,
       mode: RunMode.Incremental,

@@ -131,7 +131,7 @@ describe(SyncOutcomeRepository.name, () => {
   });
 
   it('releases parked keys for an operator retry', async () => {
-    await links.releaseForRetry('m', ['bad'], NOW);
+    await links.releaseForRetry('m', runId, NOW);
 
     expect(await links.keysDueForRetry('m', NOW, 10)).toEqual(['bad']);
   });

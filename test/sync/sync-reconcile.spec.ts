@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { RunMode, RunStatus } from '../../src/persistence/entities/sync-run.entity.js';
+import { Logger } from '@nestjs/common';
+import { RunMode, RunStatus, RunTrigger } from '../../src/persistence/entities/sync-run.entity.js';
+import { SyncRunRepository } from '../../src/persistence/sync-run.repository.js';
+import { compileMapping } from '../../src/sync/mapping/mapping-compiler.js';
+import { ReconcilePlanner } from '../../src/sync/reconcile.planner.js';
+import { RunLease } from '../../src/sync/run-lease.js';
+import { RunTally, type RunContext, type RunControl } from '../../src/sync/run-context.js';
+import { ORDERS_MAPPING } from './support/erp-orders.js';
 import { ORIGINATOR_ID, dealsByOrigin, linkTable, operationsOf } from './support/sync-assertions.js';
 import { startSyncHarness, type SyncHarness } from './support/sync-harness.js';
 
@@ -130,6 +137,109 @@ describe('a first sync into a portal that already holds our deals (lost state da
     for (const [erpKey, link] of links) {
       expect(byOrigin.get(erpKey)?.map((deal) => Number(deal.ID))).toEqual([link.dealId]);
     }
+  });
+});
+
+describe('a reconcile walking several pages of deals', () => {
+  /** Reconcile compares 200 deals a page: two full pages and a short one. */
+  const MANY = 420;
+  let harness: SyncHarness;
+
+  beforeAll(async () => {
+    harness = await startSyncHarness({ rows: MANY });
+    expect(await harness.run()).toMatchObject({ status: RunStatus.Succeeded, created: MANY });
+  });
+
+  afterAll(() => harness?.close());
+
+  /** A queued reconcile run and the context the executor would give the planner. */
+  const reconcileContext = async (control: RunControl): Promise<RunContext> => {
+    const mapping = harness.config.mappings[0];
+    const runs = harness.module.get(SyncRunRepository);
+    const run = await runs.queue({
+      mapping: mapping.name,
+      mode: RunMode.Reconcile,
+      trigger: RunTrigger.Manual,
+    });
+    await runs.start(run.id, 'reconcile-spec', 60_000, new Date());
+    const logger = new Logger('reconcile-spec');
+    return {
+      run,
+      mapping,
+      compiled: compileMapping(mapping, 0),
+      mappingIndex: 0,
+      tally: new RunTally(),
+      control,
+      lease: new RunLease(runs, run.id, 'reconcile-spec', 60_000, logger),
+      logger,
+    };
+  };
+  /** Closes a run the spec planned by hand, so the engine never picks it up. */
+  const closeRun = (context: RunContext) =>
+    harness.dataSource.query(`UPDATE sync_run SET status = 'cancelled', finished_at = now() WHERE id = $1`, [
+      context.run.id,
+    ]);
+
+  it.each([
+    { stop: 'an operator cancels the run', control: () => false, cancel: true },
+    { stop: 'the process shuts down', control: () => true, cancel: false },
+  ])('stops after the current page when $stop', async ({ control, cancel }) => {
+    const context = await reconcileContext({ shouldStop: control });
+    if (cancel) {
+      await harness.sync.cancel(context.run.id);
+    }
+
+    const outcome = await harness.module.get(ReconcilePlanner).plan(context);
+    await closeRun(context);
+
+    expect(outcome).toMatchObject({ stopped: true, guard: null });
+    expect(context.tally.get('rowsRead')).toBe(200);
+  });
+
+  it('recreates deals deleted by hand anywhere in the walk: the first, one inside a page, the last', async () => {
+    const deleted = ['1', '300', String(MANY)].map((erpKey) => {
+      const [deal] = dealsByOrigin(harness.emulator).get(erpKey) ?? [];
+      return Number(deal.ID);
+    });
+    for (const id of deleted) {
+      const response = await fetch(`${harness.emulator.url}/_emulator/deals/${id}`, { method: 'DELETE' });
+      expect(response.status).toBe(200);
+    }
+
+    const run = await harness.run(RunMode.Reconcile);
+
+    expect(run).toMatchObject({ status: RunStatus.Succeeded, created: 3, updated: 0, deleted: 0 });
+    const byOrigin = dealsByOrigin(harness.emulator);
+    expect(byOrigin.size).toBe(MANY);
+    expect([...byOrigin.values()].every((deals) => deals.length === 1)).toBe(true);
+  });
+});
+
+describe('a reconcile after creates with empty mapped fields', () => {
+  let harness: SyncHarness;
+
+  beforeAll(async () => {
+    const mapping = ORDERS_MAPPING().replace(
+      '      COMMENTS:',
+      '      CLOSEDATE: { column: close_date, type: date }\n      COMMENTS:',
+    );
+    harness = await startSyncHarness({ rows: 20, mappingYaml: mapping });
+    await harness.erp.query(`ALTER TABLE sale_order ADD COLUMN close_date date`);
+    await harness.erp.query(`UPDATE sale_order SET close_date = date_order + 30 WHERE id % 2 = 0`);
+  });
+
+  afterAll(() => harness?.close());
+
+  it('finds no hand edit where the portal would have filled a default (CLOSEDATE = today + 7)', async () => {
+    expect(await harness.run()).toMatchObject({ status: RunStatus.Succeeded, created: 20 });
+    const [odd] = dealsByOrigin(harness.emulator).get('1') ?? [];
+    expect(odd.CLOSEDATE).toBeNull();
+    const before = harness.writes();
+
+    const run = await harness.run(RunMode.Reconcile);
+
+    expect(run).toMatchObject({ status: RunStatus.Succeeded, created: 0, updated: 0, deleted: 0 });
+    expect(harness.writes()).toBe(before);
   });
 });
 

@@ -177,6 +177,39 @@ describe(mapRow.name, () => {
     expect(!result.ok && result.error.message).toMatch(/^UF_CRM_X \(\w+\): /);
   });
 
+  it('fails a row whose text holds a NUL byte, naming the field and column with the value escaped', () => {
+    const result = mapOne(
+      { TITLE: { template: '{{name}} {{partner}}' }, COMMENTS: { column: 'note' } },
+      { name: 'SO7', partner: 'Acme', note: 'call\u0000first' },
+    );
+
+    expect(result).toEqual({
+      ok: false,
+      error: {
+        erpKey: '7',
+        code: MappingErrorCode.UnstorableText,
+        message:
+          'COMMENTS (string): column "note" value "call\\u0000first": holds a NUL character (U+0000) at character 5, ' +
+          'which PostgreSQL cannot store',
+      },
+    });
+  });
+
+  it('names the column of a template placeholder whose value holds a NUL byte', () => {
+    const result = mapOne(
+      { TITLE: { template: '{{name}} {{partner}}' } },
+      { name: 'SO7', partner: 'Ac\u0000me' },
+    );
+
+    expect(!result.ok && result.error).toEqual({
+      erpKey: '7',
+      code: MappingErrorCode.UnstorableText,
+      message: expect.stringContaining(
+        'TITLE (string): column "partner" value "Ac\\u0000me": holds a NUL character',
+      ),
+    });
+  });
+
   it('cuts long values in messages', () => {
     const result = mapOne({ UF_CRM_X: { column: 'm', type: 'money' } }, { m: 'x'.repeat(500) });
 
@@ -195,6 +228,14 @@ describe(compileMapping.name, () => {
       'mappings[3].fields.OPPORTUNITY.value: "12,50" is not a valid money: decimal comma is not accepted; use a point (12.50) or convert it in the source query',
       'mappings[3].fields.UF_CRM_PAID.map.n: "nope" is not a valid boolean: not a boolean (expected true/false, 1/0, t/f, y/n, yes/no or on/off)',
       'mappings[3].fields.UF_CRM_PAID.default: "perhaps" is not a valid boolean: not a boolean (expected true/false, 1/0, t/f, y/n, yes/no or on/off)',
+    ]);
+  });
+
+  it('rejects a constant holding a NUL byte, naming its YAML path', () => {
+    expect(configProblems({ UF_CRM_X: { value: 'a\u0000b' } })).toEqual([
+      expect.stringContaining(
+        'mappings[3].fields.UF_CRM_X.value: "a\\u0000b" is not a valid string: holds a NUL',
+      ),
     ]);
   });
 

@@ -37,6 +37,8 @@ export enum MappingErrorCode {
   InvalidInteger = 'MAPPING_INVALID_INTEGER',
   InvalidString = 'MAPPING_INVALID_STRING',
   TooLong = 'MAPPING_TOO_LONG',
+  /** Text the state database cannot store and the portal cannot receive intact (a NUL byte, a lone surrogate). */
+  UnstorableText = 'MAPPING_UNSTORABLE_TEXT',
   UnmappedValue = 'MAPPING_UNMAPPED_VALUE',
 }
 

@@ -7,6 +7,7 @@ import type {
   Ownership,
 } from '../../config/mapping.schema.js';
 import type { ErpValue } from '../../erp/erp-row.js';
+import { unstorableTextReason } from '../../erp/storable-text.js';
 import { convertValue, type ConversionOptions } from './field-value.js';
 import {
   IDENTITY_FIELD_TYPES,
@@ -158,6 +159,14 @@ function compileTemplate(
         const raw = values[column];
         if (raw === undefined) {
           return missingColumn(column);
+        }
+        const unstorable = typeof raw === 'string' ? unstorableTextReason(raw) : undefined;
+        if (unstorable !== undefined) {
+          return explain(
+            new InvalidValue(MappingErrorCode.UnstorableText, unstorable),
+            `column "${column}" value`,
+            raw,
+          );
         }
         parts.push(raw);
       }

@@ -80,6 +80,16 @@ describe(toText.name, () => {
     expect(toText(input, options)).toBe(expected);
   });
 
+  it.each([
+    ['a NUL byte', 'before\u0000after', 'holds a NUL character (U+0000) at character 7'],
+    ['a lone surrogate', 'cut \ud83d', 'holds a lone UTF-16 surrogate (U+D83D) at character 5'],
+  ])('fails text holding %s, which the outbox cannot store', (_, text, rule) => {
+    expect(ruleOf(toText(text, unlimited))).toEqual({
+      code: MappingErrorCode.UnstorableText,
+      rule: expect.stringContaining(rule),
+    });
+  });
+
   it('fails an over-long value when truncation is off, naming both lengths', () => {
     expect(ruleOf(toText('abcdef', { maxLength: 4, truncate: false }))).toEqual({
       code: MappingErrorCode.TooLong,

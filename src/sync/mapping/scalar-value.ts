@@ -1,3 +1,4 @@
+import { unstorableTextReason } from '../../erp/storable-text.js';
 import { InvalidValue, MappingErrorCode, textOf, type Converted } from './mapped-payload.js';
 
 const TRUE_WORDS = new Set(['y', 'yes', 't', 'true', '1', 'on']);
@@ -64,7 +65,10 @@ export interface TextOptions {
   readonly truncate: boolean;
 }
 
-/** Text as is (numbers and booleans printed); empty text is empty. Never splits a surrogate pair. */
+/**
+ * Text as is (numbers and booleans printed); empty text is empty. Never splits a surrogate pair. Text with a
+ * NUL byte or a lone surrogate fails: it would fail the whole page's insert into the outbox, not just its row.
+ */
 export function toText(value: unknown, options: TextOptions): Converted {
   if (value === null || value === undefined || value === '') {
     return null;
@@ -73,6 +77,10 @@ export function toText(value: unknown, options: TextOptions): Converted {
     return new InvalidValue(MappingErrorCode.InvalidString, 'expected text, got an object');
   }
   const text = textOf(value);
+  const unstorable = unstorableTextReason(text);
+  if (unstorable !== undefined) {
+    return new InvalidValue(MappingErrorCode.UnstorableText, unstorable);
+  }
   const limit = options.maxLength;
   if (limit === undefined || text.length <= limit) {
     return text;

@@ -60,7 +60,7 @@ const diff = (values: Record<string, ErpValue>, link: DealLinkState | null, live
   diffRow(mapping, { row: row(values), link, live }, NOW);
 
 describe(diffRow.name, () => {
-  it('creates a deal for a new key with every non-empty field, whatever its ownership', () => {
+  it('creates a deal for a new key with every field, whatever its ownership, an empty one as ""', () => {
     const change = diff({ note: null }, null);
 
     expect(change).toMatchObject({
@@ -80,7 +80,9 @@ describe(diffRow.name, () => {
       },
       changes: { OPPORTUNITY: { old: null, new: '1000.50' } },
     });
-    expect(change.kind === ChangeKind.Create && change.fields).not.toHaveProperty('COMMENTS');
+    // Sent empty, so the portal keeps it empty instead of filling a default (CLOSEDATE = today + 7).
+    expect(change.kind === ChangeKind.Create && change.fields).toHaveProperty('COMMENTS', '');
+    expect(change.kind === ChangeKind.Create && change.changes).not.toHaveProperty('COMMENTS');
     expect(change.kind === ChangeKind.Create && change.payload).toHaveProperty('COMMENTS', null);
   });
 
@@ -172,6 +174,14 @@ describe(diffRow.name, () => {
           changes: { TITLE: { old: 'edited in CRM', new: 'SO-7' } },
         },
       );
+    });
+
+    it('records a hand-typed NUL byte in the old value as U+FFFD, so the operation can be stored', () => {
+      expect(diff({ note: null }, pushed({ note: null }), { ...live, TITLE: 'SO\u00007' })).toMatchObject({
+        kind: ChangeKind.Update,
+        fields: { TITLE: 'SO-7' },
+        changes: { TITLE: { old: 'SO\ufffd7', new: 'SO-7' } },
+      });
     });
 
     it('fills an empty fill-empty field', () => {

@@ -1,7 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
 import type { DeleteConfig } from '../../config/mapping.schema.js';
 import { ChangeKind } from './deal-change.js';
-import { checkDeleteGuard, planDeleteChanges, planDeletes, type UnseenLink } from './delete-plan.js';
+import {
+  checkDeleteGuard,
+  NO_ORPHANS,
+  planDeleteChanges,
+  planDeletes,
+  tallyOrphans,
+  type UnseenLink,
+} from './delete-plan.js';
 
 const unseen = (count: number, from = 1): UnseenLink[] =>
   Array.from({ length: count }, (_, index) => ({
@@ -104,5 +111,24 @@ describe(planDeleteChanges.name, () => {
       '5',
     ]);
     expect(planDeleteChanges(links, { policy: 'ignore', maxPerRun: 100 })).toEqual([]);
+  });
+});
+
+describe(tallyOrphans.name, () => {
+  it('keeps the orphans of every page while the guard could still let them through', () => {
+    const tally = tallyOrphans(tallyOrphans(NO_ORPHANS, unseen(2), close), unseen(1, 3), close);
+
+    expect(tally).toEqual({ count: 3, kept: unseen(3) });
+  });
+
+  it('only counts once more than maxPerRun were found, and under the ignore policy', () => {
+    const over = tallyOrphans(tallyOrphans(NO_ORPHANS, unseen(3), close), unseen(1, 4), close);
+
+    expect(over).toEqual({ count: 4, kept: [] });
+    expect(tallyOrphans(over, unseen(1, 5), close)).toEqual({ count: 5, kept: [] });
+    expect(tallyOrphans(NO_ORPHANS, unseen(2), { policy: 'ignore', maxPerRun: 3 })).toEqual({
+      count: 2,
+      kept: [],
+    });
   });
 });

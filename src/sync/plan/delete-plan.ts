@@ -81,6 +81,28 @@ export function checkDeleteGuard(
   };
 }
 
+/** Orphans found so far: all counted, kept only while the guard could still let them through. */
+export interface OrphanTally {
+  readonly count: number;
+  readonly kept: readonly UnseenLink[];
+}
+
+export const NO_ORPHANS: OrphanTally = { count: 0, kept: [] };
+
+/**
+ * Adds one page's orphans. Once more than `maxPerRun` are found the guard will trip and none is removed,
+ * so none is kept: memory stays bounded by the setting however many orphans the portal holds.
+ */
+export function tallyOrphans(
+  tally: OrphanTally,
+  found: readonly UnseenLink[],
+  config: DeleteConfig,
+): OrphanTally {
+  const count = tally.count + found.length;
+  const keep = config.policy !== 'ignore' && count <= config.maxPerRun;
+  return { count, kept: keep ? [...tally.kept, ...found] : [] };
+}
+
 type LinkedDeal = UnseenLink & { readonly dealId: number };
 
 function hasLiveDeal(link: UnseenLink): link is LinkedDeal {

@@ -1,4 +1,5 @@
 import type { FieldType, Ownership } from '../../config/mapping.schema.js';
+import { storableValue } from '../../erp/storable-text.js';
 import type { FieldChange } from '../../persistence/entities/sync-operation.entity.js';
 import { isEmptyFieldValue, sameFieldValue } from '../mapping/field-value.js';
 import type { CompiledMapping } from '../mapping/mapping-compiler.js';
@@ -44,7 +45,8 @@ export function diffFields(
       continue;
     }
     fields[field.name] = next ?? '';
-    changes[field.name] = { old: old ?? null, new: next };
+    // A live value is whatever the portal holds (a NUL typed by hand included): recorded, never synced.
+    changes[field.name] = { old: storableValue(old ?? null), new: next };
   }
   return { fields, changes };
 }
@@ -67,13 +69,17 @@ function shouldWrite(
   }
 }
 
-/** A create writes every non-empty mapped field, whatever its ownership. */
+/**
+ * A create writes every mapped field, whatever its ownership; an empty one as `""`, so the portal keeps it
+ * empty instead of filling its default (CLOSEDATE = today + 7, bitrix24-api.md §5.3) that a reconcile would
+ * then take for a hand edit. Only non-empty fields count as changes.
+ */
 export function createFields(payload: DealPayload): FieldDiff {
   const fields: Record<string, string | number> = {};
   const changes: Record<string, FieldChange> = {};
   for (const [name, value] of Object.entries(payload)) {
+    fields[name] = value ?? '';
     if (value !== null) {
-      fields[name] = value;
       changes[name] = { old: null, new: value };
     }
   }

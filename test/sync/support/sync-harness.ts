@@ -54,6 +54,8 @@ export interface HarnessOptions {
   };
   /** Environment on top of the harness's own (e.g. `BITRIX24_RATE_LIMIT`, `RUN_LEASE_TTL`). */
   readonly env?: Readonly<Record<string, string>>;
+  /** Another ERP database for the engine to read (e.g. MariaDB); `erp` then stays an empty PostgreSQL one. */
+  readonly erpUrl?: string;
 }
 
 const RUN_POLL_MS = 50;
@@ -72,7 +74,7 @@ export async function startSyncHarness(options: HarnessOptions): Promise<SyncHar
   const config = buildTestConfig(
     {
       DATABASE_URL: state.url,
-      ERP_DATABASE_URL: erp.url,
+      ERP_DATABASE_URL: options.erpUrl ?? erp.url,
       BITRIX24_WEBHOOK_URL: emulator.webhookUrl,
       BITRIX24_RATE_LIMIT: `${2 * CLOCK_SPEED}/50`,
       ...options.env,
