@@ -2,6 +2,7 @@ import { Injectable, Optional } from '@nestjs/common';
 import { Bitrix24Error, RecordErrorReason } from '../bitrix24/bitrix24.error.js';
 import { CrmDealGateway } from '../bitrix24/crm-deal.gateway.js';
 import type { CrmDeal, DealFields, DealWriteOutcome } from '../bitrix24/crm-deal.types.js';
+import { storableText } from '../erp/storable-text.js';
 import { SyncMetrics } from '../metrics/sync.metrics.js';
 import { DealLinkRepository } from '../persistence/deal-link.repository.js';
 import {
@@ -234,7 +235,7 @@ export class OutboxApplier {
         outcomes.push({
           kind: 'failed',
           operation,
-          code: outcome.error.code,
+          code: storableText(outcome.error.code),
           message: describeFailure(operation, outcome.error),
         });
       }
@@ -319,5 +320,6 @@ function describeFailure(operation: SyncOperation, error: Bitrix24Error): string
   if (operation.action === OperationAction.Update && error.reason === RecordErrorReason.NotFound) {
     return `deal ${operation.dealId} no longer exists in Bitrix24 (deleted by hand?); a reconcile run recreates it`;
   }
-  return error.description || error.message;
+  // The portal's own text may hold what PostgreSQL cannot store (a NUL): it must not fail the confirm.
+  return storableText(error.description || error.message);
 }
