@@ -1,5 +1,6 @@
 import { CreateSyncState1764331200000 } from './1764331200000-CreateSyncState.js';
 import { RunLease1764500000000 } from './1764500000000-RunLease.js';
+import { SweepKeys1764500000001 } from './1764500000001-SweepKeys.js';
 
 /** Every migration in order. Landed migrations are never edited: add a new one. */
-export const MIGRATIONS = [CreateSyncState1764331200000, RunLease1764500000000];
+export const MIGRATIONS = [CreateSyncState1764331200000, RunLease1764500000000, SweepKeys1764500000001];

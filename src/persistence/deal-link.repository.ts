@@ -47,12 +47,27 @@ export class DealLinkRepository {
     return links.map((link) => link.erpKey);
   }
 
-  /** A full sweep marks every key it reads; links it did not mark afterwards are the ERP's deletes. */
-  async markSeen(mapping: string, erpKeys: readonly string[], runId: number): Promise<void> {
+  /**
+   * A full sweep records every key it reads (in `sync_sweep_key`, not on the links: unchanged links stay untouched);
+   * the live links it did not record afterwards are the ERP's deletes.
+   */
+  async markSeen(erpKeys: readonly string[], runId: number): Promise<void> {
     if (erpKeys.length === 0) {
       return;
     }
-    await this.links.update({ mapping, erpKey: In([...erpKeys]) }, { seenRunId: runId });
+    await this.links.query(
+      `INSERT INTO sync_sweep_key (run_id, erp_key) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`,
+      [runId, erpKeys],
+    );
+  }
+
+  /** Drops the keys of sweep `runId` and of any sweep that is over (a crashed one's). */
+  async forgetSweep(runId: number): Promise<void> {
+    await this.links.query(
+      `DELETE FROM sync_sweep_key
+        WHERE run_id = $1 OR run_id NOT IN (SELECT id FROM sync_run WHERE status = 'running')`,
+      [runId],
+    );
   }
 
   /** Live links (a deal exists, not yet removed) that the sweep `runId` did not see, in key order. */
@@ -62,13 +77,7 @@ export class DealLinkRepository {
     afterKey: string | null,
     limit: number,
   ): Promise<DealLink[]> {
-    const query = this.links
-      .createQueryBuilder('link')
-      .where('link.mapping = :mapping', { mapping })
-      .andWhere('link.deal_id IS NOT NULL AND NOT link.removed')
-      .andWhere('link.seen_run_id IS DISTINCT FROM :runId', { runId })
-      .orderBy('link.erp_key', 'ASC')
-      .limit(limit);
+    const query = this.unseen(mapping, runId).orderBy('link.erp_key', 'ASC').limit(limit);
     if (afterKey !== null) {
       query.andWhere('link.erp_key > :afterKey', { afterKey });
     }
@@ -76,11 +85,17 @@ export class DealLinkRepository {
   }
 
   async countUnseen(mapping: string, runId: number): Promise<number> {
+    return this.unseen(mapping, runId).getCount();
+  }
+
+  private unseen(mapping: string, runId: number) {
     return this.links
       .createQueryBuilder('link')
       .where('link.mapping = :mapping AND link.deal_id IS NOT NULL AND NOT link.removed', { mapping })
-      .andWhere('link.seen_run_id IS DISTINCT FROM :runId', { runId })
-      .getCount();
+      .andWhere(
+        'NOT EXISTS (SELECT 1 FROM sync_sweep_key seen WHERE seen.run_id = :runId AND seen.erp_key = link.erp_key)',
+        { runId },
+      );
   }
 
   async findByDealIds(mapping: string, dealIds: readonly number[]): Promise<Map<number, DealLink>> {

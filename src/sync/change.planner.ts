@@ -53,9 +53,7 @@ export class ChangePlanner {
       return { cursorFrom: null, cursorTo: null, guard: null, stopped };
     }
     if (ChangePlanner.sweeps(context)) {
-      const stopped = await this.consume(context, reader.readAll(source), { markSeen: true });
-      const guard = stopped ? null : await this.planDeletes(context);
-      return { cursorFrom: null, cursorTo: null, guard, stopped };
+      return this.sweep(context, reader.readAll(source));
     }
     const cursorFrom = await this.cursors.get(context.mapping.name);
     const retryKeys = await this.links.keysDueForRetry(context.mapping.name, new Date(), RETRY_KEYS_PER_RUN);
@@ -66,6 +64,20 @@ export class ChangePlanner {
       stopped = await this.consume(context, reader.readChanges(source, cursorFrom), { skip, state });
     }
     return { cursorFrom, cursorTo: state.cursorTo, guard: null, stopped };
+  }
+
+  /** A full sweep: every row is planned; when deletes matter, the keys read are recorded to find the ones gone. */
+  private async sweep(context: RunContext, pages: AsyncIterable<ErpPage>): Promise<PlanOutcome> {
+    const markSeen = context.mapping.delete.policy !== 'ignore';
+    try {
+      const stopped = await this.consume(context, pages, { markSeen });
+      const guard = stopped ? null : await this.planDeletes(context);
+      return { cursorFrom: null, cursorTo: null, guard, stopped };
+    } finally {
+      if (markSeen) {
+        await this.links.forgetSweep(context.run.id);
+      }
+    }
   }
 
   private async consume(
@@ -82,7 +94,7 @@ export class ChangePlanner {
       const rows = options.skip ? page.rows.filter((row) => !options.skip?.has(row.erpKey)) : page.rows;
       await this.planPage(context, rows, page.errors);
       if (options.markSeen) {
-        await this.links.markSeen(context.mapping.name, seenKeys(page), context.run.id);
+        await this.links.markSeen(seenKeys(page), context.run.id);
       }
       if (options.state && page.position) {
         options.state.cursorTo = page.position;

@@ -80,6 +80,21 @@ describe('a sync of an ERP table into Bitrix24', () => {
     );
   });
 
+  it('sweeps every row in full mode without writing to Bitrix24 or rewriting a single link', async () => {
+    const linkVersions = () =>
+      harness.dataSource.query<Array<{ versions: string }>>(
+        `SELECT string_agg(ctid::text, ',' ORDER BY erp_key) AS versions FROM deal_link`,
+      );
+    const before = { writes: harness.writes(), links: await linkVersions() };
+
+    const run = await harness.run(RunMode.Full);
+
+    expect(run).toMatchObject({ status: RunStatus.Succeeded, rowsRead: ROWS, unchanged: ROWS, deleted: 0 });
+    expect(harness.writes()).toBe(before.writes);
+    expect(await linkVersions()).toEqual(before.links);
+    expect(await harness.dataSource.query(`SELECT * FROM sync_sweep_key`)).toEqual([]);
+  });
+
   it('trips the delete guard when the ERP table is emptied, and deletes nothing', async () => {
     await harness.erp.query(`DELETE FROM sale_order`);
     const before = harness.writes();

@@ -24,10 +24,6 @@ export class DealLink {
   @Column({ name: 'synced_at', type: 'timestamptz', nullable: true })
   syncedAt!: Date | null;
 
-  /** The last full-sweep run that saw this key in the ERP; links a finished sweep did not see are deletes. */
-  @Column({ name: 'seen_run_id', type: 'integer', nullable: true })
-  seenRunId!: number | null;
-
   /** True once the delete policy was applied (deal deleted or closed). */
   @Column({ type: 'boolean', default: false })
   removed!: boolean;
