@@ -130,6 +130,7 @@ export class ChangePlanner {
     if (!dryRun) {
       await this.links.refresh(name, entries.refreshes, new Date());
     }
+    context.feed?.planned();
     context.tally.add('rowsRead', rows.length + errors.length);
     context.tally.add('planned', queued);
     context.tally.add('unchanged', entries.unchanged);
@@ -158,6 +159,7 @@ export class ChangePlanner {
       const entries = changeEntries(context.run, [], planDeleteChanges(unseen, config), new Map(), []);
       const status = context.run.dryRun ? OperationStatus.Planned : OperationStatus.Pending;
       context.tally.add('planned', await this.operations.enqueue(entries.operations, status));
+      context.feed?.planned();
     }
   }
 

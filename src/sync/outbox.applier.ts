@@ -49,6 +49,7 @@ export class OutboxApplier {
     @Optional() private readonly metrics?: SyncMetrics,
   ) {}
 
+  /** Sends every open operation; with a feed (a pipelined run), also those planned meanwhile, until planning ends. */
   async applyOpen(context: RunContext): Promise<ApplyResult> {
     const mapping = context.mapping.name;
     let adoptable: Promise<boolean> | undefined;
@@ -60,8 +61,13 @@ export class OutboxApplier {
         if (await this.mustStop(context)) {
           return { open: await this.operations.countOpen(mapping), stopped: true };
         }
+        const planned = context.feed?.version ?? 0;
         const chunk = await this.operations.findOpen(mapping, afterId, CHUNK);
         if (chunk.length === 0) {
+          if (context.feed && !context.feed.closed) {
+            await context.feed.changedSince(planned);
+            continue;
+          }
           break;
         }
         afterId = chunk[chunk.length - 1].id;

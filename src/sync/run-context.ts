@@ -3,6 +3,7 @@ import type { MappingConfig } from '../config/config.types.js';
 import type { SyncRun } from '../persistence/entities/sync-run.entity.js';
 import { ZERO_COUNTERS, type RunCounters } from '../persistence/sync-run.repository.js';
 import type { CompiledMapping } from './mapping/mapping-compiler.js';
+import type { PlanFeed } from './plan-feed.js';
 import type { RunLease } from './run-lease.js';
 
 export interface RunControl {
@@ -40,6 +41,8 @@ export interface RunContext {
   readonly control: RunControl;
   /** Checked before every batch and confirm: a run that lost it stops at once (invariant 6). */
   readonly lease: RunLease;
+  /** Set while the run plans and sends at once: the planner announces each page it writes to the outbox. */
+  readonly feed?: PlanFeed;
   /** Lifecycle lines carry the run id (CONVENTIONS: "the run id on every line during a run"). */
   readonly logger: Logger;
 }

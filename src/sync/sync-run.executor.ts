@@ -8,6 +8,7 @@ import { SyncRunRepository, type RunCounters } from '../persistence/sync-run.rep
 import { ChangePlanner, type PlanOutcome } from './change.planner.js';
 import { compileMapping } from './mapping/mapping-compiler.js';
 import { OutboxApplier, type ApplyResult } from './outbox.applier.js';
+import { PlanFeed } from './plan-feed.js';
 import { ReconcilePlanner } from './reconcile.planner.js';
 import { runPrefix, RunTally, type RunContext, type RunControl } from './run-context.js';
 import type { RunLease } from './run-lease.js';
@@ -41,10 +42,13 @@ export class SyncRunExecutor {
     try {
       this.logger.log(`${runPrefix(run)} started: ${describeRun(run)}`);
       if (!(await this.runs.isCancelRequested(run.id))) {
-        apply = run.dryRun ? undefined : await this.resume(context);
-        plan = apply?.stopped ? undefined : await this.plan(context);
-        if (!run.dryRun && plan && !plan.stopped) {
-          apply = await this.applier.applyOpen(context);
+        if (run.dryRun) {
+          plan = await this.plan(context);
+        } else {
+          apply = await this.resume(context);
+          if (!apply.stopped) {
+            ({ plan, apply } = await this.planAndApply(context));
+          }
         }
       }
     } catch (caught) {
@@ -66,6 +70,30 @@ export class SyncRunExecutor {
       );
     }
     return result;
+  }
+
+  /**
+   * Plans and sends at once: the first batch leaves as soon as the first page is in the outbox, and the bucket never
+   * waits for the whole plan. Either side failing stops the other after its current step.
+   */
+  private async planAndApply(outer: RunContext): Promise<{ plan?: PlanOutcome; apply?: ApplyResult }> {
+    let applyFailed = false;
+    const feed = new PlanFeed();
+    const control = { shouldStop: () => outer.control.shouldStop() || applyFailed };
+    const context: RunContext = { ...outer, control, feed };
+    const planning = this.plan(context).finally(() => feed.close());
+    const applying = this.applier.applyOpen(context).catch((error: unknown) => {
+      applyFailed = true;
+      throw error;
+    });
+    const [plan, apply] = await Promise.allSettled([planning, applying]);
+    if (apply.status === 'rejected') {
+      throw apply.reason;
+    }
+    if (plan.status === 'rejected') {
+      throw plan.reason;
+    }
+    return { plan: plan.value, apply: apply.value };
   }
 
   private async plan(context: RunContext): Promise<PlanOutcome> {
