@@ -1,7 +1,7 @@
 import { Controller, Get, Header, NotFoundException, Param, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { loadConsoleAssets, type ConsoleAsset } from './viewer/console-assets.js';
+import { CONSOLE_ENTRY, loadConsoleAssets, type ConsoleAsset } from './viewer/console-assets.js';
 import { LOG_VIEWER_CSP, LOG_VIEWER_HTML } from './viewer/log-viewer.page.js';
 
 const SECURITY_HEADERS = {
@@ -33,7 +33,7 @@ export class LogViewerController {
     const asset = this.assets.get(name);
     if (asset === undefined) {
       throw new NotFoundException(
-        name.endsWith('.js') && this.assets.size <= 1
+        !this.assets.has(CONSOLE_ENTRY)
           ? 'The console page is not built: run npm run build'
           : `No console asset ${name}`,
       );

@@ -8,6 +8,10 @@ export const CONSOLE_BUILD_DIR = join('dist', 'console');
 /** The page's entry module, relative to the assets route. */
 export const CONSOLE_ENTRY = 'admin/viewer/browser/console.main.js';
 export const CONSOLE_STYLESHEET = 'console.css';
+export const CONSOLE_ICON = 'favicon.svg';
+
+/** Two arrows, ERP → CRM; it also spares the browser a /favicon.ico request that would answer 404. */
+const ICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#14213d"/><path d="M3 6h8l-2-2M13 10H5l2 2" stroke="#cfe0ff" stroke-width="1.6" fill="none"/></svg>`;
 
 /** Compiled files the page may load: its own folder and the pure modules it shares with the server. */
 const SERVED = [/^admin\/viewer\/browser\/[\w.-]+\.js(\.map)?$/, /^sync\/run-tally\.js(\.map)?$/];
@@ -23,6 +27,7 @@ export function loadConsoleAssets(
 ): Map<string, ConsoleAsset> {
   const assets = new Map<string, ConsoleAsset>([
     [CONSOLE_STYLESHEET, { contentType: 'text/css; charset=utf-8', body: LOG_VIEWER_STYLES }],
+    [CONSOLE_ICON, { contentType: 'image/svg+xml', body: ICON }],
   ]);
   for (const file of existsSync(root) ? listFiles(root) : []) {
     const path = relative(root, file).split(sep).join('/');

@@ -1,4 +1,4 @@
-import { CONSOLE_ENTRY, CONSOLE_STYLESHEET } from './console-assets.js';
+import { CONSOLE_ENTRY, CONSOLE_ICON, CONSOLE_STYLESHEET } from './console-assets.js';
 
 export const CONSOLE_ASSETS_PATH = '/admin/assets/';
 
@@ -22,6 +22,7 @@ export const LOG_VIEWER_HTML = `<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>ERP → Bitrix24 sync console</title>
+<link rel="icon" href="${CONSOLE_ASSETS_PATH}${CONSOLE_ICON}" type="image/svg+xml">
 <link rel="stylesheet" href="${CONSOLE_ASSETS_PATH}${CONSOLE_STYLESHEET}">
 <script type="module" src="${CONSOLE_ASSETS_PATH}${CONSOLE_ENTRY}"></script>
 </head>

@@ -32,7 +32,9 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 td, dd, .error, .key, .old, .new, .mono, .example, h2, h3 { unicode-bidi: isolate; overflow-wrap: anywhere; }
 td { max-width: 520px; }
 .notice.good { background: #dafbe1; border-color: #8fd19e; }
-.health { display: grid; grid-template-columns: repeat(auto-fill, minmax(420px, 1fr)); gap: 12px; }
+.health { display: grid; grid-template-columns: repeat(auto-fill, minmax(600px, 1fr)); gap: 12px; }
+.mapping-health .stats { display: grid; grid-template-columns: repeat(4, 1fr); margin-top: 8px; }
+.mapping-health .stat { min-width: 0; }
 .mapping-health h3 { margin: 0; font-size: 17px; }
 .mapping-health.needs-attention { border-left: 4px solid var(--warn); }
 a.stat { color: inherit; text-decoration: none; }

@@ -51,6 +51,12 @@ export async function seedAttentionFixture(
     createdAt: new Date(failedAt.getTime() - 60_000),
     startedAt: new Date(failedAt.getTime() - 59_000),
     finishedAt: failedAt,
+    rowsRead: stageRows + amountRows + syncedRows,
+    cursorFrom: { value: new Date(failedAt.getTime() - 3_600_000).toISOString(), key: ['0'] },
+    cursorTo: {
+      value: new Date(failedAt.getTime() - 120_000).toISOString(),
+      key: [String(stageRows + amountRows + syncedRows)],
+    },
     planned: stageRows + amountRows + syncedRows,
     applied: syncedRows,
     updated: syncedRows,

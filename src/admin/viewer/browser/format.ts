@@ -21,13 +21,14 @@ export function duration(seconds: number | null): string {
   return parts.filter(Boolean).join(' ');
 }
 
-/** `5m 3s ago`, `in 2m 0s`. */
+/** `5m 3s ago`, `in 2m 0s`, `1h 53m ago`: the two largest units are enough at a glance. */
 export function relative(iso: string | null, now: Date = new Date()): string {
   if (iso === null) {
     return '—';
   }
   const seconds = (new Date(iso).getTime() - now.getTime()) / 1000;
-  return seconds < 0 ? `${duration(-seconds)} ago` : `in ${duration(seconds)}`;
+  const span = duration(Math.abs(seconds)).split(' ').slice(0, 2).join(' ');
+  return seconds < 0 ? `${span} ago` : `in ${span}`;
 }
 
 export function spanSeconds(from: string | null, to: string | null): number | null {

@@ -79,17 +79,17 @@ function healthCard(mapping: MappingHealthView, now: Date): HTMLElement {
         mapping.lastRun === null ? null : badge(mapping.lastRun.status),
       ]),
       el('div', { class: 'stats' }, [
-        stat('freshness', duration(mapping.freshnessSeconds), 'behind (oldest unsynced change)', {
+        stat('freshness', duration(mapping.freshnessSeconds), 'behind: oldest change not yet in Bitrix24', {
           'data-seconds': mapping.freshnessSeconds,
         }),
         stat(
           'attention',
           String(attention),
-          `need attention (${mapping.attention.failed} failed, ${mapping.attention.parked} parked)`,
+          `need attention: ${mapping.attention.failed} failed, ${mapping.attention.parked} parked`,
           {},
           attention > 0 ? `#/attention${query({ mapping: mapping.name })}` : null,
         ),
-        stat('last-success', relative(mapping.lastSucceededAt, now), 'last successful run'),
+        stat('last-success', relative(mapping.lastSucceededAt, now), 'since the last successful run'),
         stat(
           'next-run',
           mapping.nextRunAt === null ? 'not scheduled' : relative(mapping.nextRunAt, now),
