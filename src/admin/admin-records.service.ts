@@ -7,7 +7,7 @@ import { SyncLogRepository } from '../persistence/sync-log.repository.js';
 import type { RecordTimelineView, SearchHitView } from './admin.responses.js';
 import { AdminMappingsService } from './admin-mappings.service.js';
 import { numberFailures } from './failure-numbers.js';
-import { dealUrl, portalOrigin } from './portal-links.js';
+import { crmCardUrl, portalOrigin } from './portal-links.js';
 import { toLinkView, toOperationView } from './sync-log.views.js';
 
 /** Retention bounds a record's history; this bounds one answer. */
@@ -51,7 +51,7 @@ export class AdminRecordsService {
       mapping,
       erpKey,
       link: link === null ? null : toLinkView(link, this.redact),
-      dealUrl: dealUrl(this.portal, link?.dealId ?? null),
+      dealUrl: crmCardUrl(this.portal, 'deal', link?.dealId ?? null),
       maxAttempts: this.config.mappings.find((each) => each.name === mapping)?.retry.maxAttempts ?? null,
       operations: entries.map((entry, index) => ({ ...entry, failureNumber: failureNumbers[index] })),
       truncated: operations.hasMore,
@@ -67,7 +67,7 @@ export class AdminRecordsService {
       mapping: hit.mapping,
       erpKey: hit.erpKey,
       dealId: hit.dealId,
-      dealUrl: dealUrl(this.portal, hit.dealId),
+      dealUrl: crmCardUrl(this.portal, 'deal', hit.dealId),
       state: searchState(hit),
     }));
   }

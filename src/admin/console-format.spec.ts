@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { toCsv } from './attention-csv.js';
 import { numberFailures } from './failure-numbers.js';
-import { dealUrl, portalOrigin } from './portal-links.js';
+import { crmCardUrl, portalOrigin } from './portal-links.js';
 import { cleanStoredError, splitStoredError } from './stored-error.js';
 
 describe(splitStoredError.name, () => {
@@ -46,9 +46,14 @@ describe(portalOrigin.name, () => {
     expect(portalOrigin(url)).toBe(expected);
   });
 
-  it("builds a deal's card address", () => {
-    expect(dealUrl('https://acme.bitrix24.com', 42)).toBe('https://acme.bitrix24.com/crm/deal/details/42/');
-    expect(dealUrl(null, 42)).toBeNull();
+  it("builds a record's card address", () => {
+    expect(crmCardUrl('https://acme.bitrix24.com', 'deal', 42)).toBe(
+      'https://acme.bitrix24.com/crm/deal/details/42/',
+    );
+    expect(crmCardUrl('https://acme.bitrix24.com', 'company', 7)).toBe(
+      'https://acme.bitrix24.com/crm/company/details/7/',
+    );
+    expect(crmCardUrl(null, 'deal', 42)).toBeNull();
   });
 });
 

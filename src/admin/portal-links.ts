@@ -14,7 +14,9 @@ export function portalOrigin(portalUrl: string | undefined): string | null {
   }
 }
 
-/** Bitrix24's own card address for a deal (`/crm/deal/details/ID/`). */
-export function dealUrl(origin: string | null, dealId: number | null): string | null {
-  return origin === null || dealId === null ? null : `${origin}/crm/deal/details/${dealId}/`;
+export type CrmEntity = 'deal' | 'company' | 'contact';
+
+/** Bitrix24's own card address of a CRM record (`/crm/deal/details/ID/`, `/crm/company/details/ID/`, …). */
+export function crmCardUrl(origin: string | null, entity: CrmEntity, id: number | null): string | null {
+  return origin === null || id === null ? null : `${origin}/crm/${entity}/details/${id}/`;
 }

@@ -5,8 +5,9 @@ import { field } from './dom.js';
 import { showHealth } from './health.view.js';
 import { showLogin } from './login.view.js';
 import { failedView, ViewSession } from './page.js';
-import { showRecord, showSearch } from './record.view.js';
+import { showRecord } from './record.view.js';
 import { showRun } from './run.view.js';
+import { showSearch } from './search.view.js';
 
 /** The console's router: `#/` health and runs, `#/attention`, `#/runs/:id`, `#/records/:mapping/:key`, `#/search?q=`. */
 let meta: ConsoleMetaView | undefined;

@@ -2,22 +2,12 @@ import type {
   AttentionRetryView,
   LinkView,
   RecordTimelineView,
-  SearchHitView,
   TimelineEntryView,
 } from '../../admin.responses.js';
-import { api, query } from './api.js';
+import { api } from './api.js';
 import { badge, cell, clear, el, facts, notice, tableHead } from './dom.js';
-import { plural, value, when } from './format.js';
-import {
-  changesList,
-  describeError,
-  errorText,
-  recordHref,
-  recordLink,
-  runLink,
-  show,
-  type ViewSession,
-} from './page.js';
+import { value, when } from './format.js';
+import { changesList, describeError, errorText, runLink, show, type ViewSession } from './page.js';
 
 /** One ERP row: its key, its deal in the portal, its state now, and every operation that touched it. */
 export async function showRecord(session: ViewSession, mapping: string, key: string): Promise<void> {
@@ -154,50 +144,5 @@ function timelineEntry(entry: TimelineEntryView, maxAttempts: number | null): HT
     ]),
     changesList(entry.changes),
     errorText(entry.error),
-  ]);
-}
-
-/** Records by ERP key or Bitrix24 id across the mappings; one hit opens its record directly. */
-export async function showSearch(session: ViewSession): Promise<void> {
-  const text = session.params.get('q') ?? '';
-  const hits = text === '' ? [] : await api<SearchHitView[]>(`/admin/search${query({ q: text })}`);
-  if (!session.current) {
-    return;
-  }
-  if (hits.length === 1) {
-    location.replace(recordHref(hits[0].mapping, hits[0].erpKey));
-    return;
-  }
-  show([
-    el('h2', {}, ['Search: ', el('span', { class: 'mono', text })]),
-    hits.length === 0
-      ? notice('No record has this ERP key or Bitrix24 ID in any mapping.')
-      : el('table', { id: 'search-results' }, [
-          tableHead(['Mapping', 'ERP key', 'Deal', 'State']),
-          el(
-            'tbody',
-            {},
-            hits.map((hit) =>
-              el('tr', {}, [
-                cell(hit.mapping),
-                cell(recordLink(hit.mapping, hit.erpKey)),
-                cell(
-                  hit.dealId === null
-                    ? '—'
-                    : hit.dealUrl === null
-                      ? `#${hit.dealId}`
-                      : el('a', {
-                          href: hit.dealUrl,
-                          target: '_blank',
-                          rel: 'noopener noreferrer',
-                          text: `#${hit.dealId} ↗`,
-                        }),
-                ),
-                cell(badge(hit.state === 'synced' ? 'succeeded' : hit.state.replace(' ', '_'), hit.state)),
-              ]),
-            ),
-          ),
-        ]),
-    el('p', { class: 'muted', text: plural(hits.length, 'match', 'matches') }),
   ]);
 }
