@@ -29,7 +29,9 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .badge.queued, .badge.pending, .badge.cancelled, .badge.planned { background: var(--idle); }
 .muted { color: var(--muted); }
 .error { color: var(--bad); white-space: pre-wrap; overflow-wrap: anywhere; }
-td, dd, .error, .key, .old, .new, .mono, .example, h2, h3 { unicode-bidi: isolate; overflow-wrap: anywhere; }
+/* Data never reorders its surroundings (an RTL override in an ERP value stays inside its own element). */
+td, dd, .error, .key, .old, .new, .field, .code, .mono, .example, .example-error, h2, h3 { unicode-bidi: isolate;
+  overflow-wrap: anywhere; }
 td { max-width: 520px; }
 .notice.good { background: #dafbe1; border-color: #8fd19e; }
 .health { display: grid; grid-template-columns: repeat(auto-fill, minmax(600px, 1fr)); gap: 12px; }

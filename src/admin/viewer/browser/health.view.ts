@@ -8,6 +8,7 @@ import type {
   RunView,
 } from '../../admin.responses.js';
 import { api, ApiError, query } from './api.js';
+import { LIVE_OVERVIEW } from './live.js';
 import { badge, cell, clear, el, field, notice, options, tableHead } from './dom.js';
 import { duration, hasStatus, relative, spanSeconds, when } from './format.js';
 import { describeError, runLink, show, type ViewSession } from './page.js';
@@ -55,7 +56,7 @@ export async function showHealth(session: ViewSession): Promise<void> {
     const [fresh] = await Promise.all([api<HealthOverviewView>('/admin/overview'), runs.loadFirst()]);
     renderHealth(cards, fresh);
     return true;
-  });
+  }, LIVE_OVERVIEW);
 }
 
 function renderHealth(container: HTMLElement, overview: HealthOverviewView): void {

@@ -5,6 +5,8 @@ export interface LiveOptions {
 }
 
 export const LIVE: LiveOptions = { everyMs: 2000, maxMs: 30_000 };
+/** The health overview reads the same backlog query as /metrics; a calmer pace keeps open tabs cheap. */
+export const LIVE_OVERVIEW: LiveOptions = { everyMs: 5000, maxMs: 60_000 };
 
 export class Live {
   private timer: ReturnType<typeof setTimeout> | undefined;
