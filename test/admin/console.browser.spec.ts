@@ -172,6 +172,33 @@ async function seedHistory(admin: AdminDaemon): Promise<void> {
     await screenshot(page, 'record');
   });
 
+  it('retries the record now from its page', async () => {
+    await page.getByRole('button', { name: /^Retry now/ }).click();
+
+    await page.locator('.retry-message').getByText('queued').waitFor();
+    expect(admin.sync.requests.at(-1)).toMatchObject({ trigger: RunTrigger.Retry, erpKeys: ['31'] });
+  });
+
+  it('says which run a queued run waits for', async () => {
+    const running = await seedRun(admin.dataSource, { status: RunStatus.Running, finishedAt: null });
+    const queued = await seedRun(admin.dataSource, {
+      status: RunStatus.Queued,
+      startedAt: null,
+      finishedAt: null,
+    });
+
+    await page.goto(`${admin.daemon.url}/admin#/runs/${queued.id}`);
+
+    await page.locator('#waiting-for').waitFor();
+    expect(await page.locator('#waiting-for').textContent()).toBe(
+      `Waiting: run #${running.id} is running and holds the lock of this mapping; this run starts when it ends.`,
+    );
+    await admin.dataSource.query(
+      `UPDATE sync_run SET status = 'succeeded', finished_at = now() WHERE id = $1`,
+      [running.id],
+    );
+  });
+
   describe('with hostile data in ERP values, field diffs and portal errors', () => {
     let hostileRun: number;
 
