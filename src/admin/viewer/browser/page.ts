@@ -19,10 +19,24 @@ export class ViewSession {
     return !this.ended;
   }
 
+  /** Keeps the view up to date; a failed refresh leaves the view as it was and says so until one succeeds. */
   follow(refresh: () => Promise<boolean>, options?: LiveOptions): void {
-    this.lives.push(
-      new Live(() => (this.ended ? Promise.resolve(false) : refresh()), this.onError, options).start(),
-    );
+    const tick = async () => {
+      if (this.ended) {
+        return false;
+      }
+      const more = await refresh();
+      showLiveStatus(null);
+      return more;
+    };
+    const failed = (error: unknown) => {
+      if (error instanceof ApiError && error.status === 401) {
+        this.onError(error);
+      } else if (!this.ended) {
+        showLiveStatus(`Live updates paused (${describeError(error)}); retrying.`);
+      }
+    };
+    this.lives.push(new Live(tick, failed, options).start());
   }
 
   end(): void {
@@ -41,6 +55,17 @@ export function main(): HTMLElement {
 
 export function show(nodes: readonly Child[]): void {
   clear(main()).append(...nodes.filter((node): node is Node => node instanceof Node));
+}
+
+function showLiveStatus(text: string | null): void {
+  const current = document.getElementById('live-status');
+  if (text === null) {
+    current?.remove();
+  } else if (current === null) {
+    main().prepend(el('div', { class: 'notice', id: 'live-status', role: 'status', text }));
+  } else {
+    current.textContent = text;
+  }
 }
 
 export function describeError(error: unknown): string {
