@@ -8,7 +8,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY migrations ./migrations
 COPY bench ./bench
-RUN npx tsc -p tsconfig.build.json
+RUN npx tsc -p tsconfig.build.json && npx tsc -p src/admin/viewer/browser
 
 # Production dependencies only; the embedded PostgreSQL and the npm-shipped Node binary are not for the image.
 FROM node:24.21.0-bookworm-slim AS deps

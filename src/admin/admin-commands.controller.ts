@@ -1,10 +1,11 @@
 import { Body, Controller, HttpCode, HttpStatus, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { CancelAcceptedView, RunAcceptedView } from './admin.responses.js';
 import { AdminCommandsService } from './admin-commands.service.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
 import { ResyncBody } from './dto/resync.body.js';
 import { RunIdParams } from './dto/run-id.params.js';
+import { CancelAcceptedSchema, RunAcceptedSchema } from './openapi.schemas.js';
 
 @ApiTags('admin')
 @ApiBearerAuth()
@@ -16,6 +17,7 @@ export class AdminCommandsController {
   /** Queues a run of one mapping (optionally only some ERP keys, optionally dry); answers its id. */
   @Post('resync')
   @HttpCode(HttpStatus.ACCEPTED)
+  @ApiAcceptedResponse({ type: RunAcceptedSchema })
   resync(@Body() body: ResyncBody): Promise<RunAcceptedView> {
     return this.commands.resync(body);
   }
@@ -23,6 +25,7 @@ export class AdminCommandsController {
   /** Asks a queued or running run to stop; 409 when it has already finished. */
   @Post('runs/:id/cancel')
   @HttpCode(HttpStatus.ACCEPTED)
+  @ApiAcceptedResponse({ type: CancelAcceptedSchema })
   cancel(@Param() params: RunIdParams): Promise<CancelAcceptedView> {
     return this.commands.cancel(params.id);
   }
@@ -30,6 +33,7 @@ export class AdminCommandsController {
   /** Queues the run's failed and parked operations again as a new run; answers that run's id. */
   @Post('runs/:id/retry')
   @HttpCode(HttpStatus.ACCEPTED)
+  @ApiAcceptedResponse({ type: RunAcceptedSchema })
   retry(@Param() params: RunIdParams): Promise<RunAcceptedView> {
     return this.commands.retry(params.id);
   }

@@ -1,9 +1,10 @@
 import { Controller, Get, Param, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { RecordTimelineView } from './admin.responses.js';
 import { AdminRecordsService } from './admin-records.service.js';
 import { AdminTokenGuard } from './admin-token.guard.js';
 import { RecordParams } from './dto/record.params.js';
+import { RecordTimelineSchema } from './openapi.schemas.js';
 
 @ApiTags('admin')
 @ApiBearerAuth()
@@ -14,6 +15,7 @@ export class AdminRecordsController {
 
   /** One ERP row's timeline: its link to the deal and every operation that touched it, newest first. */
   @Get(':mapping/:key')
+  @ApiOkResponse({ type: RecordTimelineSchema })
   timeline(@Param() params: RecordParams): Promise<RecordTimelineView> {
     return this.records.recordTimeline(params.mapping, params.key);
   }

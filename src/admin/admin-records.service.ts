@@ -1,20 +1,33 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
+import { InjectConfig } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.types.js';
 import { SecretScrubber } from '../logging/secret-scrubber.js';
+import { SyncConsoleRepository, type SearchHit } from '../persistence/sync-console.repository.js';
 import { SyncLogRepository } from '../persistence/sync-log.repository.js';
-import type { RecordTimelineView } from './admin.responses.js';
+import type { RecordTimelineView, SearchHitView } from './admin.responses.js';
 import { AdminMappingsService } from './admin-mappings.service.js';
+import { numberFailures } from './failure-numbers.js';
+import { crmCardUrl, portalOrigin } from './portal-links.js';
 import { toLinkView, toOperationView } from './sync-log.views.js';
 
 /** Retention bounds a record's history; this bounds one answer. */
 const MAX_TIMELINE_OPERATIONS = 500;
+const MAX_SEARCH_HITS = 50;
 
 @Injectable()
 export class AdminRecordsService {
+  private readonly redact = (text: string) => this.scrubber.scrub(text);
+  private readonly portal: string | null;
+
   constructor(
+    @InjectConfig() private readonly config: AppConfig,
     private readonly syncLog: SyncLogRepository,
+    private readonly queries: SyncConsoleRepository,
     private readonly mappings: AdminMappingsService,
     private readonly scrubber: SecretScrubber,
-  ) {}
+  ) {
+    this.portal = portalOrigin(config.bitrix24.auth?.portalUrl);
+  }
 
   /** One ERP row's link and every operation that touched it, newest first. */
   async recordTimeline(mapping: string, erpKey: string): Promise<RecordTimelineView> {
@@ -28,13 +41,44 @@ export class AdminRecordsService {
         `Mapping "${mapping}" has no link and no operations for ERP key "${erpKey}"`,
       );
     }
-    const redact = (text: string) => this.scrubber.scrub(text);
+    const dryRuns = await this.queries.dryRunIds([...new Set(operations.items.map((item) => item.runId))]);
+    const entries = operations.items.map((operation) => ({
+      ...toOperationView(operation, this.redact),
+      dryRun: dryRuns.has(operation.runId),
+    }));
+    const failureNumbers = numberFailures(entries);
     return {
       mapping,
       erpKey,
-      link: link === null ? null : toLinkView(link, redact),
-      operations: operations.items.map((operation) => toOperationView(operation, redact)),
+      link: link === null ? null : toLinkView(link, this.redact),
+      dealUrl: crmCardUrl(this.portal, 'deal', link?.dealId ?? null),
+      maxAttempts: this.config.mappings.find((each) => each.name === mapping)?.retry.maxAttempts ?? null,
+      operations: entries.map((entry, index) => ({ ...entry, failureNumber: failureNumbers[index] })),
       truncated: operations.hasMore,
     };
   }
+
+  /** Records whose ERP key is `text`, or whose deal id is `text`, in every configured mapping. */
+  async search(text: string): Promise<SearchHitView[]> {
+    const names = this.config.mappings.map((mapping) => mapping.name);
+    const dealId = /^[1-9]\d{0,9}$/.test(text) && Number(text) <= 2_147_483_647 ? Number(text) : null;
+    const hits = await this.queries.search(names, text, dealId, MAX_SEARCH_HITS);
+    return hits.map((hit) => ({
+      mapping: hit.mapping,
+      erpKey: hit.erpKey,
+      dealId: hit.dealId,
+      dealUrl: crmCardUrl(this.portal, 'deal', hit.dealId),
+      state: searchState(hit),
+    }));
+  }
+}
+
+function searchState(hit: SearchHit): SearchHitView['state'] {
+  if (!hit.linked) {
+    return 'not linked';
+  }
+  if (hit.parked) {
+    return 'parked';
+  }
+  return hit.failedAttempts > 0 ? 'failed' : 'synced';
 }

@@ -1,7 +1,9 @@
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { SecretScrubber } from '../logging/secret-scrubber.js';
-import type { SyncRun } from '../persistence/entities/sync-run.entity.js';
+import { RunStatus, type SyncRun } from '../persistence/entities/sync-run.entity.js';
+import { SyncConsoleRepository } from '../persistence/sync-console.repository.js';
 import { SyncLogRepository } from '../persistence/sync-log.repository.js';
+import { tallyOperations } from '../sync/run-tally.js';
 import type { OperationView, PageView, RunDetailView, RunView } from './admin.responses.js';
 import { AdminMappingsService } from './admin-mappings.service.js';
 import type { ListOperationsQuery } from './dto/list-operations.query.js';
@@ -15,6 +17,7 @@ export class AdminRunsService {
 
   constructor(
     private readonly syncLog: SyncLogRepository,
+    private readonly queries: SyncConsoleRepository,
     private readonly mappings: AdminMappingsService,
     private readonly scrubber: SecretScrubber,
   ) {}
@@ -40,13 +43,23 @@ export class AdminRunsService {
 
   async getRun(id: number, now = new Date()): Promise<RunDetailView> {
     const run = await this.findRun(id);
-    const operations = await this.syncLog.countRunOperationsByStatus(id);
+    const [operations, failedRows, waitingFor] = await Promise.all([
+      this.syncLog.countRunOperationsByStatus(id),
+      run.dryRun ? null : this.queries.failedRowsFinishedLater(id),
+      run.status === RunStatus.Queued ? this.queries.blockingRun(run.mapping, id) : null,
+    ]);
+    const logged = tallyOperations(operations);
+    // Retention prunes operations, never runs: a run without logged operations keeps its own counters.
+    const counters =
+      logged.total > 0 ? { planned: logged.total, applied: logged.applied, failed: logged.failed } : run;
     return {
       ...toRunView(run, this.redact),
       cursorFrom: run.cursorFrom,
       cursorTo: run.cursorTo,
-      progress: computeRunProgress(run, now),
+      progress: computeRunProgress({ ...run, ...counters }, now),
       operations,
+      failedRows: failedRows === null || failedRows.failed === 0 ? null : failedRows,
+      waitingFor: waitingFor === null ? null : { runId: waitingFor.id, status: waitingFor.status },
     };
   }
 

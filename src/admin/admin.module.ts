@@ -1,8 +1,15 @@
 import { Module, type DynamicModule, type Type } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { ErpModule } from '../erp/erp.module.js';
+import { SyncConsoleRepository } from '../persistence/sync-console.repository.js';
 import { AdminCommandsController } from './admin-commands.controller.js';
 import { AdminCommandsService } from './admin-commands.service.js';
+import { AdminAttentionService } from './admin-attention.service.js';
+import { AdminConsoleController } from './admin-console.controller.js';
+import { AdminConsoleService } from './admin-console.service.js';
+import { AdminOverviewService } from './admin-overview.service.js';
+import { AdminRetryController } from './admin-retry.controller.js';
+import { AdminRetryService } from './admin-retry.service.js';
 import { AdminMappingsController } from './admin-mappings.controller.js';
 import { AdminMappingsService } from './admin-mappings.service.js';
 import { AdminRecordsController } from './admin-records.controller.js';
@@ -19,7 +26,7 @@ import { SyncLogRetentionService } from './retention/sync-log-retention.service.
 export interface AdminModuleOptions {
   /**
    * The module that provides and exports `SyncService` (the engine, or a test double). Without it the
-   * commands (resync, cancel, retry) are not served; the read API, the viewer and health are.
+   * commands (resync, cancel, retry, attention retry) are not served; the read API, the viewer and health are.
    */
   readonly syncModule?: Type | DynamicModule;
 }
@@ -31,8 +38,8 @@ export class AdminModule {
     const commands = options.syncModule
       ? {
           imports: [options.syncModule],
-          controllers: [AdminCommandsController],
-          providers: [AdminCommandsService],
+          controllers: [AdminCommandsController, AdminRetryController],
+          providers: [AdminCommandsService, AdminRetryService],
         }
       : { imports: [], controllers: [], providers: [] };
     return {
@@ -44,6 +51,7 @@ export class AdminModule {
         AdminRunsController,
         AdminRecordsController,
         AdminMappingsController,
+        AdminConsoleController,
         ...commands.controllers,
       ],
       providers: [
@@ -52,6 +60,10 @@ export class AdminModule {
         AdminMappingsService,
         AdminRunsService,
         AdminRecordsService,
+        AdminOverviewService,
+        AdminAttentionService,
+        AdminConsoleService,
+        SyncConsoleRepository,
         SyncLogRetentionService,
         SyncLogRetentionScheduler,
         ...commands.providers,

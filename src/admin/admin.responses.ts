@@ -60,9 +60,14 @@ export interface RunProgressView {
 export interface RunDetailView extends RunView {
   readonly cursorFrom: CursorPosition | null;
   readonly cursorTo: CursorPosition | null;
+  /** From the run's operations (run-tally.ts), so it agrees with its operations table; from its counters once pruned. */
   readonly progress: RunProgressView;
   /** Operations of this run still in the sync log, by status. */
   readonly operations: Record<OperationStatus, number>;
+  /** Of this run's failed rows, how many later runs finished; null when none failed. */
+  readonly failedRows: { readonly failed: number; readonly finishedLater: number } | null;
+  /** A queued run's reason to wait: the mapping's running run (it holds the lock), or the run queued before it. */
+  readonly waitingFor: { readonly runId: number; readonly status: RunStatus } | null;
 }
 
 export interface FieldChangeView {
@@ -103,12 +108,23 @@ export interface LinkView {
   readonly updatedAt: string;
 }
 
+export interface TimelineEntryView extends OperationView {
+  /** A dry run's entry: what would have been sent; it never counts as an attempt. */
+  readonly dryRun: boolean;
+  /** The failure's number as the backoff counts it (consecutive failures since the last success). */
+  readonly failureNumber: number | null;
+}
+
 export interface RecordTimelineView {
   readonly mapping: string;
   readonly erpKey: string;
   readonly link: LinkView | null;
+  /** The deal's card in the portal; null when no deal exists yet or no portal is configured. */
+  readonly dealUrl: string | null;
+  /** Failures after which the row is parked (the mapping's retry.maxAttempts); null for a mapping no longer configured. */
+  readonly maxAttempts: number | null;
   /** Newest first. */
-  readonly operations: OperationView[];
+  readonly operations: TimelineEntryView[];
   /** True when older operations exist beyond the ones listed. */
   readonly truncated: boolean;
 }
@@ -134,6 +150,78 @@ export interface MappingSummaryView {
   readonly fields: string[];
   readonly delete: { readonly policy: string; readonly stage: string | null; readonly maxPerRun: number };
   readonly lastRun: RunView | null;
+}
+
+export interface RecentRunView {
+  readonly id: number;
+  readonly status: RunStatus;
+  readonly dryRun: boolean;
+  readonly durationSeconds: number | null;
+}
+
+export interface MappingHealthView {
+  readonly name: string;
+  readonly enabled: boolean;
+  readonly lastSucceededAt: string | null;
+  /**
+   * Age in seconds of the oldest ERP change not yet in Bitrix24 (pending, in-flight or failed); the same
+   * figure as the metric `erp_bitrix24_sync_oldest_unsynced_change_seconds`. 0 when nothing waits.
+   */
+  readonly freshnessSeconds: number;
+  /** Rows failed (awaiting their retry) and parked (awaiting an operator) now. */
+  readonly attention: { readonly failed: number; readonly parked: number };
+  readonly nextRunAt: string | null;
+  /** The newest runs, oldest first (for a bar of outcomes and durations). */
+  readonly recentRuns: RecentRunView[];
+  readonly lastRun: RunView | null;
+}
+
+export interface HealthOverviewView {
+  readonly generatedAt: string;
+  readonly mappings: MappingHealthView[];
+}
+
+export interface AttentionGroupView {
+  readonly mapping: string;
+  /** The normalised error that names this group; pass it back to retry or export exactly this group. */
+  readonly fingerprint: string;
+  readonly code: string | null;
+  readonly message: string;
+  readonly rows: number;
+  readonly parked: number;
+  readonly example: { readonly erpKey: string; readonly code: string | null; readonly message: string };
+  readonly lastFailedAt: string;
+}
+
+export interface AttentionView {
+  readonly generatedAt: string;
+  readonly rows: number;
+  readonly groups: AttentionGroupView[];
+}
+
+export interface AttentionRetryView {
+  readonly runId: number;
+  /** The ERP keys the run was queued for. */
+  readonly erpKeys: number;
+}
+
+export interface SearchHitView {
+  readonly mapping: string;
+  readonly erpKey: string;
+  readonly dealId: number | null;
+  readonly dealUrl: string | null;
+  readonly state: 'synced' | 'failed' | 'parked' | 'not linked';
+}
+
+/** What the console page needs besides the data: enum values as the server knows them, and where the portal is. */
+export interface ConsoleMetaView {
+  readonly version: string;
+  readonly portalOrigin: string | null;
+  readonly runStatuses: RunStatus[];
+  readonly runTriggers: RunTrigger[];
+  readonly runModes: RunMode[];
+  readonly operationStatuses: OperationStatus[];
+  readonly operationActions: OperationAction[];
 }
 
 export interface RunAcceptedView {

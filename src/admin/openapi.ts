@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { packageVersion } from './package-root.js';
 
 /** OpenAPI description of the HTTP API, browsable at /docs (JSON at /docs-json). */
 export function setupOpenApi(app: INestApplication): void {
@@ -7,6 +8,7 @@ export function setupOpenApi(app: INestApplication): void {
     app,
     new DocumentBuilder()
       .setTitle('erp-bitrix24-sync')
+      .setVersion(packageVersion())
       .setDescription(
         'Admin API of the ERP → Bitrix24 deal sync. Admin routes need Authorization: Bearer $ADMIN_TOKEN.',
       )

@@ -2,6 +2,7 @@ import type { DealLink } from '../persistence/entities/deal-link.entity.js';
 import type { SyncOperation } from '../persistence/entities/sync-operation.entity.js';
 import type { SyncRun } from '../persistence/entities/sync-run.entity.js';
 import type { FieldChangeView, LinkView, OperationView, RunView } from './admin.responses.js';
+import { cleanStoredError } from './stored-error.js';
 
 /** Removes known secret values from free text (error messages can quote a URL or a token by mistake). */
 export type Redact = (text: string) => string;
@@ -47,7 +48,7 @@ export function toOperationView(operation: SyncOperation, redact: Redact): Opera
     attempt: operation.attempt,
     changes: toChangeList(operation.changes),
     error: failed
-      ? { code: operation.errorCode, message: redactOrNull(operation.errorMessage, redact) }
+      ? { code: operation.errorCode || null, message: redactOrNull(operation.errorMessage, redact) }
       : null,
     nextAttemptAt: iso(operation.nextAttemptAt),
     createdAt: operation.createdAt.toISOString(),
@@ -64,7 +65,7 @@ export function toLinkView(link: DealLink, redact: Redact): LinkView {
     syncedAt: iso(link.syncedAt),
     removed: link.removed,
     failedAttempts: link.failedAttempts,
-    lastError: redactOrNull(link.lastError, redact),
+    lastError: link.lastError === null ? null : redact(cleanStoredError(link.lastError)),
     retryAt: iso(link.retryAt),
     parked: link.parked,
     createdAt: link.createdAt.toISOString(),

@@ -1,3 +1,5 @@
+import { tallyRun } from '../sync/run-tally.js';
+
 /** What a progress line needs from a run. */
 export interface ProgressSnapshot {
   readonly planned: number;
@@ -10,19 +12,19 @@ export interface ProgressSnapshot {
 
 export interface ProgressFigures {
   readonly fraction: number;
-  /** Operations applied per second so far; null before any. */
+  /** Operations finished (applied or failed) per second so far; null before any. */
   readonly rate: number | null;
   /** Seconds left at the current rate; null when unknown. */
   readonly etaSeconds: number | null;
 }
 
+/** Failed rows are finished work (run-tally.ts): a run whose last rows failed still ends at 100 %. */
 export function progressFigures(snapshot: ProgressSnapshot): ProgressFigures {
-  const fraction = snapshot.planned === 0 ? 0 : Math.min(1, snapshot.applied / snapshot.planned);
-  const rate =
-    snapshot.applied > 0 && snapshot.elapsedSeconds > 0 ? snapshot.applied / snapshot.elapsedSeconds : null;
-  const left = snapshot.planned - snapshot.applied;
-  const etaSeconds = rate === null ? null : left <= 0 ? 0 : left / rate;
-  return { fraction, rate, etaSeconds };
+  const tally = tallyRun(snapshot);
+  const done = tally.applied + tally.failed;
+  const rate = done > 0 && snapshot.elapsedSeconds > 0 ? done / snapshot.elapsedSeconds : null;
+  const etaSeconds = rate === null ? null : tally.remaining / rate;
+  return { fraction: tally.fraction, rate, etaSeconds };
 }
 
 export function formatDuration(seconds: number | null): string {

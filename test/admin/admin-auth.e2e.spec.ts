@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   ADMIN_TOKEN,
   messageOf,
@@ -17,6 +19,13 @@ const ADMIN_ROUTES: [method: string, path: string][] = [
   ['POST', '/admin/resync'],
   ['POST', '/admin/runs/1/cancel'],
   ['POST', '/admin/runs/1/retry'],
+  ['GET', '/admin/console'],
+  ['GET', '/admin/overview'],
+  ['GET', '/admin/attention'],
+  ['GET', '/admin/attention/export?mapping=odoo-orders&fingerprint=x'],
+  ['POST', '/admin/attention/retry'],
+  ['POST', '/admin/records/odoo-orders/1/retry'],
+  ['GET', '/admin/search?q=1'],
 ];
 
 describe('admin API authentication', () => {
@@ -82,10 +91,34 @@ describe('admin API authentication', () => {
 
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/html');
-    expect(response.text).toContain('<title>ERP → Bitrix24 sync log</title>');
+    expect(response.text).toContain('<title>ERP → Bitrix24 sync console</title>');
     expect(response.headers.get('content-security-policy')).toMatch(
-      /default-src 'none'; script-src 'sha256-[A-Za-z0-9+/=]+'; style-src 'sha256-/,
+      /default-src 'none'; script-src 'self'; style-src 'self';/,
     );
+    expect(response.headers.get('content-security-policy')).not.toContain('unsafe');
+    expect(response.text).not.toMatch(/<script(?![^>]*\ssrc=)[^>]*>/);
+    expect(response.text).not.toMatch(/<style|\sstyle=|\son[a-z]+=/);
+  });
+
+  it("serves the page's compiled modules and stylesheet, and no other file", async () => {
+    const entry = await admin.request('/admin/assets/admin/viewer/browser/console.main.js', { token: null });
+    const tally = await admin.request('/admin/assets/sync/run-tally.js', { token: null });
+    const styles = await admin.request('/admin/assets/console.css', { token: null });
+
+    expect(entry.status).toBe(200);
+    expect(entry.headers.get('content-type')).toContain('text/javascript');
+    expect(entry.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(entry.text).toContain("from './api.js'");
+    expect(tally.text).toContain('export function tallyOperations');
+    expect(styles.headers.get('content-type')).toContain('text/css');
+    for (const path of [
+      'admin/admin.responses.js',
+      'persistence/entities/sync-run.entity.js',
+      '..%2F..%2Fpackage.json',
+      'admin/viewer/browser/../../../../package.json',
+    ]) {
+      expect((await admin.request(`/admin/assets/${path}`, { token: null })).status).toBe(404);
+    }
   });
 
   it('serves the OpenAPI description at /docs', async () => {
@@ -104,8 +137,39 @@ describe('admin API authentication', () => {
         '/admin/resync',
         '/admin/runs/{id}/cancel',
         '/admin/runs/{id}/retry',
+        '/admin/console',
+        '/admin/overview',
+        '/admin/attention',
+        '/admin/attention/export',
+        '/admin/attention/retry',
+        '/admin/records/{mapping}/{key}/retry',
+        '/admin/search',
       ]),
     );
+  });
+
+  it('describes the response of every admin route, and the package version', async () => {
+    type Operation = { responses: Record<string, { content?: Record<string, { schema?: unknown }> }> };
+    const json = await admin.request<{
+      info: { version: string };
+      paths: Record<string, Record<string, Operation>>;
+    }>('/docs-json', { token: null });
+    const manifest = JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8')) as {
+      version: string;
+    };
+
+    expect(json.body.info.version).toBe(manifest.version);
+    const undocumented = Object.entries(json.body.paths)
+      .filter(([path]) => path.startsWith('/admin'))
+      .flatMap(([path, methods]) =>
+        Object.entries(methods)
+          .filter(([, operation]) => {
+            const success = operation.responses['200'] ?? operation.responses['202'];
+            return Object.values(success?.content ?? {}).every((body) => body.schema === undefined);
+          })
+          .map(([method]) => `${method.toUpperCase()} ${path}`),
+      );
+    expect(undocumented).toEqual([]);
   });
 
   it('links the viewer in the start-up log', () => {

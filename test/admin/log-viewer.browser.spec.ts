@@ -1,50 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { randomUUID } from 'node:crypto';
-import { existsSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { OperationAction, OperationStatus } from '../../src/persistence/entities/sync-operation.entity.js';
 import { RunMode, RunStatus, type SyncRun } from '../../src/persistence/entities/sync-run.entity.js';
 import { ADMIN_TOKEN, startAdminDaemon, type AdminDaemon } from './support/admin-daemon.js';
+import { browserAvailable, openBrowser, type BrowserSession } from './support/browser.js';
 import { ago, seedLink, seedOperation, seedRun } from './support/sync-log.factory.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const FAILURE_REASON = 'Stage "SHIPPED" does not exist in funnel 0';
 const HOSTILE_KEY = '<img src=x onerror="window.__pwned=1">';
-const WAIT = { timeout: 10_000 };
-
-/**
- * A machine with only Node.js has no browser: there the spec is skipped, loudly (like the MySQL specs), so that
- * `npm test` still passes. CI (CI=true, and .ci/run installs chromium) never skips it.
- */
-function browserAvailable(): boolean {
-  if (existsSync(CHROMIUM) || process.env.CI === 'true') {
-    return true;
-  }
-  process.stderr.write(
-    `\n[test] ${CHROMIUM} is missing: the log viewer browser spec did NOT run (counted as skipped). ` +
-      'Install it with `apt-get install -y chromium` (CI does).\n',
-  );
-  return false;
-}
 
 (browserAvailable() ? describe : describe.skip)('the log viewer in a browser', () => {
   let admin: AdminDaemon;
+  let browser: BrowserSession;
   let context: BrowserContext;
   let page: Page;
-  let userDataDir: string;
   let partial: SyncRun;
   let running: SyncRun;
-  const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `Chromium is not installed at ${CHROMIUM}: the log viewer spec drives Debian's chromium ` +
-          '(apt-get update && apt-get install -y chromium; .ci/run installs it).',
-      );
-    }
     admin = await startAdminDaemon();
     const ds = admin.dataSource;
     partial = await seedRun(ds, { status: RunStatus.PartiallyFailed, updated: 1, failed: 1 });
@@ -71,35 +44,12 @@ function browserAvailable(): boolean {
       planned: 10,
       applied: 4,
     });
-
-    userDataDir = join(tmpdir(), `chromium-${randomUUID()}`);
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--headless',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(WAIT.timeout);
-    page.on('console', (message) => {
-      if (message.type() === 'error') {
-        consoleErrors.push(message.text());
-      }
-    });
+    browser = await openBrowser();
+    ({ context, page } = browser);
   });
 
   afterAll(async () => {
-    await context?.close();
-    if (userDataDir) {
-      rmSync(userDataDir, { recursive: true, force: true });
-    }
+    await browser?.close();
     await admin?.close();
   });
 
@@ -205,6 +155,6 @@ function browserAvailable(): boolean {
   });
 
   it('runs within its content security policy', () => {
-    expect(consoleErrors.filter((text) => /Content Security Policy/i.test(text))).toEqual([]);
+    expect(browser.consoleErrors.filter((text) => /Content Security Policy/i.test(text))).toEqual([]);
   });
 });

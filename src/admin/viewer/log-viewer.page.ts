@@ -1,16 +1,12 @@
-import { createHash } from 'node:crypto';
-import { LOG_VIEWER_SCRIPT } from './log-viewer.script.js';
-import { LOG_VIEWER_STYLES } from './log-viewer.styles.js';
+import { CONSOLE_ENTRY, CONSOLE_ICON, CONSOLE_STYLESHEET } from './console-assets.js';
 
-function sourceHash(source: string): string {
-  return `'sha256-${createHash('sha256').update(source, 'utf8').digest('base64')}'`;
-}
+export const CONSOLE_ASSETS_PATH = '/admin/assets/';
 
-/** The page's own inline script and style only, API calls to this origin only, no framing. */
+/** Scripts and styles from this origin only (no inline script or style at all), API calls to it only, no framing. */
 export const LOG_VIEWER_CSP = [
   "default-src 'none'",
-  `script-src ${sourceHash(LOG_VIEWER_SCRIPT)}`,
-  `style-src ${sourceHash(LOG_VIEWER_STYLES)}`,
+  "script-src 'self'",
+  "style-src 'self'",
   "connect-src 'self'",
   "img-src 'self'",
   "base-uri 'none'",
@@ -18,25 +14,28 @@ export const LOG_VIEWER_CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** The log viewer: one static page with no data in it; it asks for the admin token and reads the JSON API. */
+/** The console: one static page with no data in it; its module asks for the admin token and reads the JSON API. */
 export const LOG_VIEWER_HTML = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
-<title>ERP → Bitrix24 sync log</title>
-<style>${LOG_VIEWER_STYLES}</style>
+<title>ERP → Bitrix24 sync console</title>
+<link rel="icon" href="${CONSOLE_ASSETS_PATH}${CONSOLE_ICON}" type="image/svg+xml">
+<link rel="stylesheet" href="${CONSOLE_ASSETS_PATH}${CONSOLE_STYLESHEET}">
+<script type="module" src="${CONSOLE_ASSETS_PATH}${CONSOLE_ENTRY}"></script>
 </head>
 <body>
 <header>
-<h1><a href="#/runs">ERP → Bitrix24 sync log</a></h1>
+<h1><a href="#/">ERP → Bitrix24 sync</a></h1>
+<nav><a href="#/">Health</a><a href="#/attention">Needs attention</a><a href="#/runs">Runs</a></nav>
+<form id="search" role="search"><input name="q" type="search" placeholder="ERP key or Bitrix24 ID" aria-label="Search by ERP key or Bitrix24 ID"></form>
 <span class="spacer"></span>
 <a href="/docs" target="_blank" rel="noopener">API docs</a>
 <button type="button" id="forget" title="Remove the admin token from this tab">Forget token</button>
 </header>
-<main id="main"><noscript>The sync log viewer needs JavaScript.</noscript></main>
-<script>${LOG_VIEWER_SCRIPT}</script>
+<main id="main"><noscript>The sync console needs JavaScript.</noscript></main>
 </body>
 </html>
 `;
