@@ -35,7 +35,7 @@ export class AdminRetryService {
   }
 
   private async retryKeys(mapping: string, erpKeys: string[]): Promise<number> {
-    await this.links.releaseForRetry(mapping, erpKeys, new Date());
+    await this.links.releaseKeysForRetry(mapping, erpKeys, new Date());
     return this.sync.requestRun({
       mapping,
       mode: RunMode.Incremental,

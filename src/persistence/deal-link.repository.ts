@@ -136,6 +136,15 @@ export class DealLinkRepository {
     );
   }
 
+  /** Un-parks these keys and makes them due now: an operator's retry of chosen rows (one statement, any number). */
+  async releaseKeysForRetry(mapping: string, erpKeys: readonly string[], now: Date): Promise<void> {
+    await this.links.query(
+      `UPDATE deal_link SET parked = false, failed_attempts = 1, retry_at = $3, updated_at = $3
+        WHERE mapping = $1 AND failed_attempts > 0 AND erp_key = ANY($2::text[])`,
+      [mapping, erpKeys, now],
+    );
+  }
+
   /**
    * Un-parks the keys that failed in run `runId` and makes them due now: an operator's retry. One statement
    * whatever their number (a key list as bind parameters breaks above 65,535 keys).
