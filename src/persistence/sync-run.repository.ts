@@ -19,6 +19,7 @@ export interface RunRequest {
 export interface RunCounters {
   readonly rowsRead: number;
   readonly planned: number;
+  /** Operations Bitrix24 confirmed (src/sync/run-tally.ts defines applied, failed and remaining for everyone). */
   readonly applied: number;
   readonly created: number;
   readonly updated: number;

@@ -278,10 +278,11 @@ export class OutboxApplier {
         outcome.operation.action,
         outcome.kind === 'failed' ? OperationStatus.Failed : OperationStatus.Succeeded,
       );
-      context.tally.add('applied');
+      // Counted as run-tally.ts defines them (one definition for the engine, the API, the CLI and the page).
       if (outcome.kind === 'failed') {
         context.tally.add('failed');
       } else {
+        context.tally.add('applied');
         context.tally.add(COUNTER[outcome.operation.action]);
       }
     }
