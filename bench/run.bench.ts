@@ -1,0 +1,311 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { startEmulator, type RunningEmulator } from '../src/emulator/index.js';
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../src/persistence/embedded-postgres.js';
+
+const USAGE = `run bench: the product's real path — the CLI (\`run\` or \`plan --full\`) reading a PostgreSQL ERP table,
+planning into the real state database and sending to the emulator over sockets.
+  --rows N          ERP rows, repeatable (default 10000)
+  --command C       run | plan (default run: an initial sync, then a no-op run)
+  --rate D/C        the portal's leaky bucket (default 2/50)
+  --cost S          the emulator's simulated seconds per call (default 0.001: the bucket, not the budget, binds)
+  --database-url U  a PostgreSQL server for the state and ERP databases (default: BENCH_DATABASE_URL, else embedded)
+Prints wall time (CLI start-up included), rows/s, requests per deal, efficiency against the leaky bucket's best
+time for that many requests, 503s, peak RSS of the CLI process and ERP rows read.`;
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CLI = join(ROOT, 'dist/src/cli.js');
+const MAPPING = 'bench-orders';
+
+interface Figures {
+  readonly label: string;
+  readonly rows: number;
+  readonly seconds: number;
+  readonly requests: number;
+  readonly limited: number;
+  readonly peakRssMb: number;
+  readonly erpRowsRead: number;
+  readonly status: string;
+}
+
+export async function run(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      rows: { type: 'string', multiple: true },
+      command: { type: 'string', default: 'run' },
+      rate: { type: 'string', default: '2/50' },
+      cost: { type: 'string', default: '0.001' },
+      'database-url': { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const [drain, capacity] = values.rate.split('/').map(Number);
+  const server = await postgresServer(values['database-url'] ?? process.env.BENCH_DATABASE_URL);
+  try {
+    console.log(`run bench: ${values.command}, bucket ${values.rate}, node ${process.version}`);
+    for (const rows of (values.rows ?? ['10000']).map(Number)) {
+      const figures = await measureSize(server.url, rows, {
+        command: values.command,
+        rate: { drain, capacity },
+        cost: Number(values.cost),
+      });
+      for (const entry of figures) {
+        print(entry, { drain, capacity });
+      }
+      console.log(JSON.stringify({ bench: 'run', rate: values.rate, results: figures }));
+    }
+  } finally {
+    await server.stop();
+  }
+}
+
+async function measureSize(
+  serverUrl: string,
+  rows: number,
+  options: { command: string; rate: { drain: number; capacity: number }; cost: number },
+): Promise<Figures[]> {
+  const state = await createDatabase(serverUrl, 'bench_state');
+  const erp = await createDatabase(serverUrl, 'bench_erp');
+  const emulator = await startEmulator({
+    rateLimit: { drainPerSecond: options.rate.drain, capacity: options.rate.capacity },
+    operating: { methodCostSeconds: { '*': options.cost } },
+  });
+  try {
+    await seedOrders(erp.url, rows);
+    const env = cliEnv(state.url, erp.url, emulator, `${options.rate.drain}/${options.rate.capacity}`);
+    if (options.command === 'plan') {
+      return [
+        await measureCli(
+          'plan --full',
+          ['plan', '--mapping', MAPPING, '--full', '--json'],
+          env,
+          emulator,
+          erp.url,
+          rows,
+        ),
+      ];
+    }
+    const first = await measureCli(
+      'initial run',
+      ['run', '--mapping', MAPPING, '--json'],
+      env,
+      emulator,
+      erp.url,
+      rows,
+    );
+    const noop = await measureCli(
+      'no-op run',
+      ['run', '--mapping', MAPPING, '--json'],
+      env,
+      emulator,
+      erp.url,
+      rows,
+    );
+    return [first, noop];
+  } finally {
+    await emulator.close();
+    await erp.drop();
+    await state.drop();
+  }
+}
+
+async function measureCli(
+  label: string,
+  args: string[],
+  env: Record<string, string>,
+  emulator: RunningEmulator,
+  erpUrl: string,
+  rows: number,
+): Promise<Figures> {
+  const before = { stats: emulator.stats(), erpRead: await erpRowsRead(erpUrl) };
+  const started = performance.now();
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  let peakKb = 0;
+  let code: number | null | undefined;
+  while (code === undefined) {
+    peakKb = Math.max(peakKb, peakRssKb(child.pid));
+    code = await Promise.race([exited, sleep(100).then(() => undefined)]);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const after = emulator.stats();
+  const summary = lastJson(stdout);
+  if (code !== 0 && summary === null) {
+    throw new Error(`${label} exited ${code}: ${stderr.slice(-2000)}`);
+  }
+  return {
+    label,
+    rows,
+    seconds,
+    requests: after.requests - before.stats.requests,
+    limited: after.queryLimitExceeded - before.stats.queryLimitExceeded,
+    peakRssMb: peakKb / 1024,
+    erpRowsRead: (await erpRowsRead(erpUrl)) - before.erpRead,
+    status: typeof summary?.status === 'string' ? summary.status : code === 0 ? 'ok' : `exit ${code}`,
+  };
+}
+
+function print(figures: Figures, rate: { drain: number; capacity: number }): void {
+  const bound = Math.max(0, figures.requests - rate.capacity) / rate.drain;
+  const efficiency = figures.seconds > 0 && bound > 0 ? (bound / figures.seconds).toFixed(3) : 'n/a';
+  console.log(
+    [
+      figures.label.padEnd(12),
+      `${figures.rows} rows`,
+      `${figures.seconds.toFixed(1)} s`,
+      `${Math.round(figures.rows / figures.seconds)} rows/s`,
+      `${figures.requests} requests (${(figures.requests / figures.rows).toFixed(3)} per row)`,
+      `bucket bound ${bound.toFixed(1)} s, efficiency ${efficiency}`,
+      `${figures.limited} × 503`,
+      `peak RSS ${figures.peakRssMb.toFixed(0)} MB`,
+      `ERP rows read ${figures.erpRowsRead}`,
+      figures.status,
+    ].join(' | '),
+  );
+}
+
+/** VmHWM: the process's peak resident set so far (0 once it is gone). */
+function peakRssKb(pid: number | undefined): number {
+  try {
+    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function lastJson(stdout: string): Record<string, unknown> | null {
+  const line = stdout.trim().split('\n').pop();
+  try {
+    return line ? (JSON.parse(line) as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+function cliEnv(
+  stateUrl: string,
+  erpUrl: string,
+  emulator: RunningEmulator,
+  rate: string,
+): Record<string, string> {
+  const config = join(tmpdir(), `bench-${randomUUID()}.yaml`);
+  writeFileSync(
+    config,
+    `mappings:
+  - name: ${MAPPING}
+    source: { table: sale_order, key: id, cursor: write_date, lookback: 1m }
+    target: { originatorId: bench, categoryId: 0 }
+    fields:
+      TITLE: { template: "{{name}} {{partner_name}}", maxLength: 255 }
+      OPPORTUNITY: { column: amount_total, type: money }
+      CURRENCY_ID: { column: currency }
+      STAGE_ID: { column: state, map: { draft: NEW, sent: PREPARATION, sale: EXECUTING, done: WON, cancel: LOSE } }
+      BEGINDATE: { column: date_order, type: date }
+`,
+  );
+  return {
+    PATH: process.env.PATH ?? '',
+    DATABASE_URL: stateUrl,
+    ERP_DATABASE_URL: erpUrl,
+    BITRIX24_WEBHOOK_URL: emulator.webhookUrl,
+    BITRIX24_RATE_LIMIT: rate,
+    SYNC_CONFIG: config,
+    LOG_LEVEL: 'warn',
+    LOG_FORMAT: 'json',
+    DEMO: 'off',
+  };
+}
+
+async function seedOrders(url: string, rows: number): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`
+      CREATE TABLE sale_order (
+        id serial PRIMARY KEY, name text NOT NULL, state text NOT NULL, amount_total numeric(12, 2) NOT NULL,
+        date_order date NOT NULL, write_date timestamp(6) NOT NULL DEFAULT clock_timestamp(),
+        partner_name text NOT NULL, currency text NOT NULL)`);
+    await client.query(
+      `INSERT INTO sale_order (name, state, amount_total, date_order, partner_name, currency)
+       SELECT 'SO' || lpad(n::text, 7, '0'), (ARRAY['draft','sent','sale','done','cancel'])[1 + n % 5],
+              round((n * 37.5 % 100000)::numeric, 2), date '2026-01-01' + (n % 300), 'Partner ' || (n % 97),
+              (ARRAY['RUB','USD','EUR'])[1 + n % 3]
+         FROM generate_series(1, $1::int) AS n`,
+      [rows],
+    );
+    await client.query('ANALYZE sale_order');
+  } finally {
+    await client.end();
+  }
+}
+
+/** Tuples the ERP database handed out (sequential and index reads) since its statistics were reset. */
+async function erpRowsRead(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('SELECT pg_stat_force_next_flush()');
+    const { rows } = await client.query<{ read: string }>(
+      `SELECT coalesce(sum(seq_tup_read + coalesce(idx_tup_fetch, 0)), 0)::text AS read FROM pg_stat_user_tables`,
+    );
+    return Number(rows[0].read);
+  } finally {
+    await client.end();
+  }
+}
+
+async function createDatabase(
+  serverUrl: string,
+  prefix: string,
+): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `${prefix}_${randomUUID().slice(0, 8)}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: serverUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+async function postgresServer(url: string | undefined): Promise<{ url: string; stop(): Promise<void> }> {
+  if (url) {
+    return { url, stop: () => Promise.resolve() };
+  }
+  const embedded: EmbeddedPostgresHandle = await startEmbeddedPostgres({
+    dataDir: join(tmpdir(), `epg-bench-${randomUUID()}`),
+    database: 'bench',
+    persistent: false,
+  });
+  return embedded;
+}
