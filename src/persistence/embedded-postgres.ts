@@ -31,8 +31,6 @@ export interface RunningEmbeddedPostgres {
   readonly owner: { readonly pid: number; readonly command: string } | undefined;
   /** Stops the server (fast shutdown) and waits until it is gone. */
   stop(): Promise<void>;
-  /** Asks the server to stop without waiting (for a process `exit` handler). */
-  signalStop(): void;
 }
 
 const USER = 'postgres';
@@ -123,11 +121,15 @@ async function spawnPostgres(dataDir: string, port: number, log: (line: string) 
       ),
     );
   });
-  // Neither the server nor its log keeps this process alive; an `exit` handler or the next start stops it.
+  // Neither the server nor its log keeps this process alive. A process that exits without stopping it
+  // (process.exit, an uncaught error) still takes it along; after a SIGKILL, the next start stops it.
   child.unref();
   (child.stderr as Socket).unref();
+  const stopAtExit = () => child.kill('SIGINT');
+  process.once('exit', stopAtExit);
   return {
     async stop(): Promise<void> {
+      process.removeListener('exit', stopAtExit);
       if (child.exitCode === null && child.signalCode === null) {
         child.ref();
         child.kill('SIGINT');
@@ -171,7 +173,6 @@ export function findRunningEmbeddedPostgres(
     port,
     owner: ownerOf(pid),
     stop: () => stopServer(pid),
-    signalStop: () => signal(pid),
   };
 }
 
@@ -200,17 +201,10 @@ function ownerOf(pid: number): RunningEmbeddedPostgres['owner'] {
 }
 
 /** SIGINT is PostgreSQL's fast shutdown: sessions are ended, then a clean checkpoint. */
-function signal(pid: number): boolean {
+async function stopServer(pid: number): Promise<void> {
   try {
     process.kill(pid, 'SIGINT');
-    return true;
   } catch {
-    return false;
-  }
-}
-
-async function stopServer(pid: number): Promise<void> {
-  if (!signal(pid)) {
     return;
   }
   for (let waited = 0; isAlive(pid) && waited < 60_000; waited += 100) {
