@@ -164,7 +164,7 @@ export function findRunningEmbeddedPostgres(
   }
   const pid = Number(lines[0]);
   const port = Number(lines[3]);
-  if (!Number.isInteger(pid) || !Number.isInteger(port) || !isAlive(pid)) {
+  if (!Number.isInteger(pid) || !Number.isInteger(port) || !isAlive(pid) || !isServerOf(pid, dataDir)) {
     return undefined;
   }
   return {
@@ -182,6 +182,15 @@ function isAlive(pid: number): boolean {
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** A pid file left by a crash may name a pid that another program has since taken. */
+function isServerOf(pid: number, dataDir: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(dataDir);
+  } catch {
+    return true;
   }
 }
 
