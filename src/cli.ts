@@ -1,4 +1,7 @@
-import 'reflect-metadata';
-import { runCli } from './cli/cli.runner.js';
+import { exitOnOldNode } from './bootstrap/node-version.js';
+
+exitOnOldNode();
+await import('reflect-metadata');
+const { runCli } = await import('./cli/cli.runner.js');
 
 process.exitCode = await runCli(process.argv.slice(2));

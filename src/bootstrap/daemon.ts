@@ -2,7 +2,6 @@ import type { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger as NestPinoLogger } from 'nestjs-pino';
-import { QuietNestLogger } from '../logging/quiet-nest.logger.js';
 import pino, { type Logger } from 'pino';
 import { setupOpenApi } from '../admin/openapi.js';
 import { AppModule } from '../app.module.js';
@@ -10,8 +9,11 @@ import type { AppConfig } from '../config/config.types.js';
 import type { Secret } from '../config/secret.js';
 import type { DemoSession } from '../demo/demo.js';
 import { createLogStream, type LogSink } from '../logging/log-stream.js';
+import { PinoNestLogger } from '../logging/pino-nest.logger.js';
+import { QuietNestLogger } from '../logging/quiet-nest.logger.js';
 import { SecretScrubber } from '../logging/secret-scrubber.js';
 import { openStateDatabase } from './embedded-state-database.js';
+import { noStoreHeaders, StateDatabaseDownFilter } from './http-guards.js';
 
 export interface DaemonOptions {
   /** Where log lines go. @default process.stdout */
@@ -34,9 +36,9 @@ export async function startDaemon(config: AppConfig, options: DaemonOptions = {}
   const scrubber = SecretScrubber.fromConfig(config);
   const logStream = createLogStream(config.log.format, scrubber, options.logSink ?? process.stdout);
   const logger = pino({ level: config.log.level, base: { context: 'Daemon' } }, logStream);
-  const stateDatabase = await openStateDatabase(config, logger, options.cwd);
+  const stateDatabase = await openStateDatabase(config, logger, { cwd: options.cwd });
   let demo: DemoSession | undefined;
-  let app: NestExpressApplication;
+  let app: NestExpressApplication | undefined;
   try {
     scrubber.addDatabasePassword(stateDatabase.url);
     demo = await prepareDemoIfAsked(config, stateDatabase.url, scrubber, options);
@@ -48,13 +50,22 @@ export async function startDaemon(config: AppConfig, options: DaemonOptions = {}
         logStream,
         syncModule: options.syncModule,
       }),
-      { bufferLogs: true },
+      // abortOnError off: Nest would otherwise exit the process itself, leaving the embedded database behind.
+      {
+        bufferLogs: true,
+        abortOnError: false,
+        logger: new QuietNestLogger(new PinoNestLogger(pino({ level: config.log.level }, logStream))),
+      },
     );
     app.useLogger(new QuietNestLogger(app.get(NestPinoLogger)));
     app.disable('x-powered-by');
+    app.use(noStoreHeaders);
+    app.useGlobalFilters(new StateDatabaseDownFilter(app.getHttpAdapter()));
     setupOpenApi(app);
-    await app.listen(config.http.port, '0.0.0.0');
+    await listen(app, config.http.port);
   } catch (error) {
+    // The scheduler started with the app: close it, or the process would keep running mappings unseen.
+    await app?.close().catch(() => undefined);
     await demo?.stop();
     await stateDatabase.stop();
     throw error;
@@ -79,6 +90,20 @@ export async function startDaemon(config: AppConfig, options: DaemonOptions = {}
         .finally(() => demo?.stop())
         .finally(() => stateDatabase.stop())),
   };
+}
+
+async function listen(app: NestExpressApplication, port: number): Promise<void> {
+  try {
+    await app.listen(port, '0.0.0.0');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new Error(
+        `PORT ${port} is already in use (another erp-bitrix24-sync, or another server): stop it or set PORT to a free port`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
 }
 
 /** Demo mode only: otherwise the demo and the emulator are never loaded (DESIGN §2). */

@@ -37,7 +37,7 @@ export const checkCommand: CliCommand = {
       })),
     );
     const logger = pino({ level: 'warn' }, process.stderr);
-    const state = await openStateDatabase(config, logger);
+    const state = await openStateDatabase(config, logger, { share: true });
     const dataSource = createDataSource(state.url.reveal());
     try {
       findings.push(

@@ -1,6 +1,14 @@
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { ConfigError } from '../config/config.error.js';
-import { EXIT_CONFIG, EXIT_FAILURE, EXIT_OK, type CliCommand } from './cli-command.js';
+import {
+  describeError,
+  EXIT_CONFIG,
+  EXIT_FAILURE,
+  EXIT_OK,
+  UsageError,
+  type CliCommand,
+  type CliOptions,
+} from './cli-command.js';
 import { checkCommand } from './check.command.js';
 import { migrateCommand } from './migrate.command.js';
 import { planCommand } from './plan.command.js';
@@ -9,7 +17,7 @@ import { startCommand } from './start.command.js';
 
 const COMMANDS: readonly CliCommand[] = [startCommand, runCommand, planCommand, checkCommand, migrateCommand];
 
-const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const;
+const HELP_OPTION: CliOptions = { help: { type: 'boolean', short: 'h', description: 'Show this help' } };
 
 export function generalHelp(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));
@@ -22,15 +30,35 @@ export function generalHelp(): string {
     ...COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`),
     '',
     'Configuration comes from the environment and the mapping file (SYNC_CONFIG); see README.md.',
-    'Run `erp-bitrix24-sync <command> --help` for a command.',
+    'Run `erp-bitrix24-sync <command> --help` for a command and its options.',
+    'Exit codes: 0 success, 1 failure, 2 bad configuration or usage.',
   ].join('\n');
 }
 
-function commandHelp(command: CliCommand): string {
-  const options = Object.entries(command.options)
-    .map(([name, option]) => `  --${name}${option.type === 'string' ? ' <value>' : ''}`)
-    .concat('  --help');
-  return [`Usage: ${command.usage}`, '', command.summary, '', 'Options:', ...options].join('\n');
+export function commandHelp(command: CliCommand): string {
+  const options = Object.entries({ ...command.options, ...HELP_OPTION }).map(([name, option]) => {
+    const short = option.short ? `-${option.short}, ` : '';
+    const value = option.type === 'string' ? ` ${option.valueName ?? 'VALUE'}` : '';
+    return [`${short}--${name}${value}`, option.description] as const;
+  });
+  const width = Math.max(...options.map(([flags]) => flags.length));
+  return [
+    `Usage: ${command.usage}`,
+    '',
+    command.summary,
+    '',
+    'Options:',
+    ...options.map(([flags, description]) => `  ${flags.padEnd(width)}  ${description}`),
+  ].join('\n');
+}
+
+function parseOptions(options: CliOptions): ParseArgsOptionsConfig {
+  return Object.fromEntries(
+    Object.entries(options).map(([name, { type, short }]) => [
+      name,
+      short === undefined ? { type } : { type, short },
+    ]),
+  );
 }
 
 /** Parses argv, runs one command, and turns every failure into a message and an exit code. */
@@ -50,8 +78,8 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   try {
     parsed = parseArgs({
       args: explicit ? rest : [...argv],
-      options: { ...command.options, ...HELP_OPTION },
-      allowPositionals: true,
+      options: parseOptions({ ...command.options, ...HELP_OPTION }),
+      allowPositionals: false,
       strict: true,
     });
   } catch (error) {
@@ -68,13 +96,19 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       parsed.positionals,
     );
   } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      return EXIT_CONFIG;
-    }
-    process.stderr.write(
-      `erp-bitrix24-sync ${command.name} failed: ${(error as Error).message ?? String(error)}\n`,
-    );
-    return EXIT_FAILURE;
+    return reportFailure(command, error);
   }
+}
+
+function reportFailure(command: CliCommand, error: unknown): number {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+    return EXIT_CONFIG;
+  }
+  if (error instanceof UsageError) {
+    process.stderr.write(`${error.message}\n\nRun \`erp-bitrix24-sync ${command.name} --help\` for usage.\n`);
+    return EXIT_CONFIG;
+  }
+  process.stderr.write(`erp-bitrix24-sync ${command.name} failed: ${describeError(error)}\n`);
+  return EXIT_FAILURE;
 }

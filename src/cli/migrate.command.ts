@@ -13,7 +13,7 @@ export const migrateCommand: CliCommand = {
   async run() {
     const config = loadConfigFromProcess();
     const logger = pino({ level: config.log.level === 'silent' ? 'silent' : 'info' }, process.stderr);
-    const database = await openStateDatabase(config, logger);
+    const database = await openStateDatabase(config, logger, { share: true });
     const dataSource = createDataSource(database.url.reveal());
     try {
       await dataSource.initialize();

@@ -9,7 +9,7 @@ import { SyncLogRepository } from '../persistence/sync-log.repository.js';
 import { SyncService } from '../sync/sync.service.js';
 import { EXIT_FAILURE, EXIT_OK, type CliCommand } from './cli-command.js';
 import { withEngine } from './engine-context.js';
-import { requireMapping } from './run.command.js';
+import { MAPPING_OPTION, requireMapping } from './run.command.js';
 
 const PAGE = 500;
 
@@ -17,11 +17,16 @@ export const planCommand: CliCommand = {
   name: 'plan',
   summary: 'Dry run: show what a run would change, field by field; nothing is written to Bitrix24',
   usage: 'erp-bitrix24-sync plan --mapping NAME [--full] [--json]',
-  options: { mapping: { type: 'string' }, full: { type: 'boolean' }, json: { type: 'boolean' } },
+  options: {
+    mapping: MAPPING_OPTION,
+    full: { type: 'boolean', description: 'Plan over every ERP key (finds deletes and missed updates)' },
+    json: { type: 'boolean', description: 'One JSON line per change, then one summary line, on stdout' },
+  },
   async run(values) {
-    const mapping = requireMapping(values.mapping);
+    const config = loadConfigFromProcess();
+    const mapping = requireMapping(values.mapping, config);
     const json = values.json === true;
-    const summary = await withEngine(loadConfigFromProcess(), async (app) => {
+    const summary = await withEngine(config, async (app) => {
       const run = await app.get(SyncService).runAndWait({
         mapping,
         mode: values.full ? RunMode.Full : RunMode.Incremental,

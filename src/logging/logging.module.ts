@@ -22,7 +22,8 @@ export const REDACTED_LOG_PATHS = [
   '*.refresh_token',
 ];
 
-const QUIET_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
+// Browsers ask for /favicon.ico on every page load; its 404 is not worth a warning each time.
+const QUIET_ROUTES = new Set(['/health/live', '/health/ready', '/metrics', '/favicon.ico']);
 
 @Global()
 @Module({})

@@ -1,5 +1,4 @@
 import type { LoggerService } from '@nestjs/common';
-import type { Logger as NestPinoLogger } from 'nestjs-pino';
 
 /** Nest's own start-up chatter (one line per module, controller and route): useful only when debugging. */
 const FRAMEWORK_CONTEXTS = new Set([
@@ -10,13 +9,13 @@ const FRAMEWORK_CONTEXTS = new Set([
   'NestApplication',
 ]);
 
-/** The pino logger for Nest, with the framework's start-up lines moved down to debug. */
+/** A Nest logger (nestjs-pino's, or PinoNestLogger at boot) with the framework's start-up lines moved down to debug. */
 export class QuietNestLogger implements LoggerService {
-  constructor(private readonly logger: NestPinoLogger) {}
+  constructor(private readonly logger: LoggerService) {}
 
   log(message: unknown, ...params: unknown[]): void {
     if (FRAMEWORK_CONTEXTS.has(String(params[params.length - 1]))) {
-      this.logger.debug(message, ...params);
+      this.logger.debug?.(message, ...params);
     } else {
       this.logger.log(message, ...params);
     }
@@ -31,14 +30,14 @@ export class QuietNestLogger implements LoggerService {
   }
 
   debug(message: unknown, ...params: unknown[]): void {
-    this.logger.debug(message, ...params);
+    this.logger.debug?.(message, ...params);
   }
 
   verbose(message: unknown, ...params: unknown[]): void {
-    this.logger.verbose(message, ...params);
+    this.logger.verbose?.(message, ...params);
   }
 
   fatal(message: unknown, ...params: unknown[]): void {
-    this.logger.fatal(message, ...params);
+    this.logger.fatal?.(message, ...params);
   }
 }

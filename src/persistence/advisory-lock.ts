@@ -22,6 +22,11 @@ export class AdvisoryLock {
       return;
     }
     this.released = true;
+    if (this.runner.isReleased) {
+      // The connection broke and TypeORM discarded it: PostgreSQL ended the session and its locks with it.
+      // Unlocking would only throw "Query runner already released" over the error that broke the run.
+      return;
+    }
     try {
       await this.runner.query('SELECT pg_advisory_unlock($1::int, hashtext($2))', [
         LOCK_NAMESPACE,

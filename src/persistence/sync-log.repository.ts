@@ -162,8 +162,13 @@ export class SyncLogRepository {
            FROM sync_operation o
           WHERE o.status IN ('pending', 'in_flight', 'failed')
             AND (o.status <> 'failed'
-                 OR o.id = (SELECT max(later.id) FROM sync_operation later
-                             WHERE later.mapping = o.mapping AND later.erp_key = o.erp_key))
+                 OR (o.id = (SELECT max(later.id) FROM sync_operation later
+                              WHERE later.mapping = o.mapping AND later.erp_key = o.erp_key)
+                     -- A row fixed back to what Bitrix24 already holds is settled by its link, with no new
+                     -- operation: the link, not the last operation, says whether the row still fails.
+                     AND EXISTS (SELECT 1 FROM deal_link l
+                                  WHERE l.mapping = o.mapping AND l.erp_key = o.erp_key
+                                    AND l.failed_attempts > 0 AND NOT l.parked)))
           GROUP BY o.mapping, o.status
          UNION ALL
          SELECT mapping, 'parked', count(*)::int, min(updated_at)

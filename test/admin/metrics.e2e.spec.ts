@@ -31,6 +31,7 @@ describe('GET /metrics', () => {
       status: OperationStatus.Failed,
       createdAt: ago(DAY_MS - HOUR_MS),
     });
+    await seedLink(ds, { erpKey: '2', dealId: 102, failedAttempts: 1 });
     await seedOperation(ds, old, { erpKey: '3', status: OperationStatus.Parked, createdAt: ago(DAY_MS) });
     await seedLink(ds, { erpKey: '3', parked: true, failedAttempts: 5 });
     await seedOperation(ds, recent, {
@@ -84,6 +85,19 @@ describe('GET /metrics', () => {
     expect(sample(text, 'erp_bitrix24_sync_oldest_unsynced_change_seconds{mapping="erp-invoices"}')).toBe(0);
     expect(text).toContain('process_cpu_user_seconds_total');
     expect(text).toContain('nodejs_eventloop_lag_seconds');
+  });
+
+  it('drops a failed row to 0 once its data is fixed, even when the fix needs no new operation', async () => {
+    // The ERP row went back to what Bitrix24 holds: the planner clears the link's failure, no call is made.
+    await admin.dataSource.query(
+      `UPDATE deal_link SET failed_attempts = 0, retry_at = NULL, last_error = NULL WHERE erp_key = '2'`,
+    );
+    await admin.dataSource.query(`UPDATE sync_operation SET status = 'succeeded' WHERE status = 'pending'`);
+
+    const text = (await admin.request('/metrics', { token: null })).text;
+
+    expect(sample(text, 'erp_bitrix24_sync_unsynced_rows{mapping="odoo-orders",status="failed"}')).toBe(0);
+    expect(sample(text, 'erp_bitrix24_sync_oldest_unsynced_change_seconds{mapping="odoo-orders"}')).toBe(0);
   });
 
   it('reads the backlog afresh on every scrape', async () => {

@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDaemon, type RunningDaemon } from '../../src/bootstrap/daemon.js';
+import { runCliProcess } from '../support/cli.js';
 import { buildTestConfig } from '../support/config.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { LogCapture } from '../support/log-capture.js';
@@ -55,6 +56,7 @@ describe('the daemon', () => {
     await fetch(`${daemon.url}/nowhere?auth=${ADMIN_TOKEN}`, {
       headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
     });
+    await (await fetch(`${daemon.url}/favicon.ico`)).text();
     await (await fetch(`${daemon.url}/elsewhere?token=not-a-configured-secret-42`)).text();
     for (let tick = 0; tick < 50 && !logs.text.includes('/elsewhere'); tick++) {
       await new Promise((resolve) => setTimeout(resolve, 20));
@@ -65,6 +67,7 @@ describe('the daemon', () => {
     expect(logs.text).toContain('Listening on');
     expect(logs.text).toContain('/elsewhere?token=[redacted]');
     expect(logs.text).not.toContain('not-a-configured-secret-42');
+    expect(logs.text).not.toContain('/favicon.ico');
     for (const secret of [WEBHOOK_SECRET, ADMIN_TOKEN, ERP_PASSWORD]) {
       expect(logs.text).not.toContain(secret);
     }
@@ -72,7 +75,7 @@ describe('the daemon', () => {
 });
 
 describe('the daemon without DATABASE_URL', () => {
-  it('starts an embedded PostgreSQL in the project folder, says so, and stops it', async () => {
+  it('starts an embedded PostgreSQL in the project folder, shares it with the CLI, and stops it', async () => {
     const cwd = join(tmpdir(), `daemon-${randomUUID()}`);
     mkdirSync(cwd);
     const logs = new LogCapture();
@@ -88,6 +91,11 @@ describe('the daemon without DATABASE_URL', () => {
         `using the embedded PostgreSQL with its data in ${join(cwd, '.data', 'postgres')}`,
       );
       expect(logs.text).toContain('Not syncing yet');
+
+      const migrate = await runCliProcess(['migrate'], {}, 60_000, { cwd });
+
+      expect(migrate.stderr).toContain('Using the embedded PostgreSQL that process');
+      expect(migrate).toMatchObject({ code: 0, stdout: expect.stringContaining('up to date') });
     } finally {
       await daemon.close();
     }

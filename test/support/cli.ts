@@ -10,15 +10,23 @@ export interface CliResult {
   readonly stderr: string;
 }
 
+export interface CliProcessOptions {
+  /** The working folder (where the embedded database lives). @default the repository */
+  readonly cwd?: string;
+  /** The Node.js binary. @default the one running the specs */
+  readonly node?: string;
+}
+
 /** Runs the built CLI (npm test builds first) as a user would, with exactly the env given. */
 export function runCliProcess(
   args: string[],
   env: Record<string, string> = {},
   timeoutMs = 30_000,
+  options: CliProcessOptions = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: ROOT,
+    const child = spawn(options.node ?? process.execPath, [CLI, ...args], {
+      cwd: options.cwd ?? ROOT,
       env: { PATH: process.env.PATH ?? '', DEMO: 'off', SYNC_CONFIG: '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
