@@ -3,8 +3,8 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
-import { Bitrix24Client } from '../../../src/bitrix24/bitrix24.client.js';
-import { ConfigModule } from '../../../src/config/config.module.js';
+import { Bitrix24Client, type Bitrix24ClientOptions } from '../../../src/bitrix24/bitrix24.client.js';
+import { APP_CONFIG, ConfigModule } from '../../../src/config/config.module.js';
 import type { AppConfig } from '../../../src/config/config.types.js';
 import { Secret } from '../../../src/config/secret.js';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../../src/emulator/index.js';
@@ -47,6 +47,10 @@ export interface HarnessOptions {
    * lost state database); `rows` and `emulator` are then ignored, and `close` leaves them running.
    */
   readonly shared?: { readonly emulator: RunningEmulator; readonly erp: ErpOrders };
+  /** The webhook URL the engine calls, e.g. through a proxy in front of the emulator. @default emulator.webhookUrl */
+  readonly webhookUrl?: (emulator: RunningEmulator) => string;
+  /** Client options over the ones the config gives (timeouts, outage patience). */
+  readonly client?: Pick<Bitrix24ClientOptions, 'retry' | 'transport'>;
 }
 
 const RUN_POLL_MS = 50;
@@ -66,16 +70,31 @@ export async function startSyncHarness(options: HarnessOptions): Promise<SyncHar
     {
       DATABASE_URL: state.url,
       ERP_DATABASE_URL: erp.url,
-      BITRIX24_WEBHOOK_URL: emulator.webhookUrl,
+      BITRIX24_WEBHOOK_URL: options.webhookUrl?.(emulator) ?? emulator.webhookUrl,
       BITRIX24_RATE_LIMIT: `${2 * CLOCK_SPEED}/50`,
     },
     options.mappingYaml ?? ORDERS_MAPPING(),
   );
 
   Logger.overrideLogger(process.env.SYNC_SPEC_LOGS ? ['log', 'warn', 'error'] : false);
-  const module = await Test.createTestingModule({
+  const builder = Test.createTestingModule({
     imports: [ConfigModule.forRoot(config), PersistenceModule.forRoot(new Secret(state.url)), SyncModule],
-  }).compile();
+  });
+  const client = options.client;
+  const module = await (
+    client
+      ? builder.overrideProvider(Bitrix24Client).useFactory({
+          inject: [APP_CONFIG],
+          factory: (app: AppConfig) =>
+            new Bitrix24Client({
+              auth: app.bitrix24.auth,
+              rateLimit: app.bitrix24.rateLimit,
+              logger: new Logger(Bitrix24Client.name),
+              ...client,
+            }),
+        })
+      : builder
+  ).compile();
   await module.init();
   const sync = module.get(SyncService);
   const dataSource = module.get<DataSource>(getDataSourceToken());
