@@ -3,18 +3,13 @@ import { PortalHealth } from './portal-health.js';
 
 const PATIENCE = 30_000;
 
-type Event =
-  | { readonly answered: number }
-  | { readonly sent: number; readonly failed: number }
-  | { readonly declared: number };
+type Event = { readonly answered: number } | { readonly sent: number; readonly failed: number };
 
 function healthAfter(events: readonly Event[]): PortalHealth {
   const health = new PortalHealth(PATIENCE);
   for (const event of events) {
     if ('answered' in event) {
       health.answered(event.answered);
-    } else if ('declared' in event) {
-      health.declareUnreachable(event.declared);
     } else {
       health.failed(event.sent, event.failed);
     }
@@ -83,11 +78,12 @@ describe(PortalHealth.name, () => {
     expect(health.answered(32_000)).toBe(false);
   });
 
-  it('refuses calls made before the outage was declared, not calls made after', () => {
-    const health = healthAfter([{ sent: 0, failed: 30_000 }, { declared: 30_000 }]);
+  it('refuses calls made before the last failure of an outage; a call made after it gets a real try', () => {
+    const health = healthAfter([{ sent: 0, failed: 30_000 }]);
 
     expect(health.refuses(29_000, 30_010)).toBe(true);
     expect(health.refuses(30_001, 30_010)).toBe(false);
+    expect(healthAfter([{ sent: 0, failed: 10 }]).refuses(5, 20)).toBe(false);
   });
 
   it('counts how long the portal has been failing from the first failed send', () => {

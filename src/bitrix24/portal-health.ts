@@ -54,12 +54,12 @@ export class PortalHealth {
   }
 
   /**
-   * Whether a call made at `calledAt` must fail without being sent: it was already under way when the portal
-   * was declared unreachable (the rest of a failing run). A call made later gets a real try, so a run after
-   * the portal is back is not refused.
+   * Whether a call made at `calledAt` must fail without being sent: the portal is unreachable and failed
+   * again after the call was made (the call was queued behind requests that hung or were refused). A call
+   * made after the last failure gets one real try, so the first run after the portal is back goes through.
    */
   refuses(calledAt: number, now: number): boolean {
-    return this.#declaredAt !== undefined && calledAt <= this.#declaredAt && this.isUnreachable(now);
+    return calledAt <= this.#lastFailureAt && this.isUnreachable(now);
   }
 
   /** How long the current streak has lasted; 0 when the portal answers. */

@@ -43,8 +43,9 @@ export class PortalOutage {
   }
 
   /**
-   * Throws instead of sending a call made (at `calledAt`) before the portal was found unreachable: the rest of
-   * a failing run does not wait on a dead portal one request at a time. Such a call is certainly not applied.
+   * Throws instead of sending a call made (at `calledAt`) before the unreachable portal's last failure: the
+   * rest of a failing run does not wait on a dead portal one request at a time (the operating-budget probe
+   * would send them one by one). Such a call is certainly not applied.
    */
   assertReachable(method: string, calledAt: number): void {
     const cause = this.#lastFailure;

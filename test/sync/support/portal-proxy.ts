@@ -65,13 +65,15 @@ export class PortalProxy {
 
   #accept(client: Socket): void {
     const portal = connect(this.#targetPort, '127.0.0.1');
-    for (const socket of [client, portal]) {
-      this.#sockets.add(socket);
-      socket.on('error', () => this.#cut(client, portal));
-      socket.on('close', () => this.#cut(client, portal));
+    const hang = this.#mode === 'hang';
+    this.#sockets.add(client).add(portal);
+    for (const event of ['error', 'close']) {
+      client.on(event, () => this.#cut(client, portal));
+      // A hung portal never closes on the client, even when the emulator drops an idle connection.
+      portal.on(event, () => (hang ? this.#cut(portal) : this.#cut(client, portal)));
     }
     client.pipe(portal);
-    if (this.#mode === 'hang') {
+    if (hang) {
       portal.resume();
     } else {
       portal.pipe(client);
