@@ -160,8 +160,9 @@ export class Bitrix24Client {
         );
       } catch (error) {
         const failure = this.#asError(error, method, attempt.prepared);
-        if (failure.isOutage && attempt.sentAt !== undefined) {
-          state.failingSince ??= attempt.sentAt;
+        if (failure.isOutage) {
+          // Not sent (e.g. the OAuth token server did not answer): the failure counts from now.
+          state.failingSince ??= attempt.sentAt ?? this.#clock.now();
           state.failingForMs = this.#clock.now() - state.failingSince;
         }
         const decision = decideRetry(failure, state, this.#retry);
