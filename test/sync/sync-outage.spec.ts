@@ -10,7 +10,7 @@ const ROWS = 60;
 const MAX_ATTEMPTS = 3;
 const OUTAGE_RUNS = 4;
 /** Short enough for the suite; the defaults (30 s each) are in docs/bitrix24-client.md. */
-const CLIENT = { retry: { patienceMs: 2_000 }, transport: { requestTimeoutMs: 2_000 } };
+const CLIENT = { retry: { patienceMs: 5_000 }, transport: { requestTimeoutMs: 5_000 } };
 
 /** Error-level log lines, as an operator's log would show them. */
 class ErrorLines implements LoggerService {
