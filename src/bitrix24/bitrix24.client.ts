@@ -21,6 +21,7 @@ import type { OAuthTokenStore } from './oauth-token.store.js';
 import { OAuthSession } from './oauth.session.js';
 import { DEFAULT_OPERATING_POLICY, type OperatingPolicy } from './operating-budget.js';
 import { RequestScheduler } from './request.scheduler.js';
+import { PortalOutage } from './portal-outage.js';
 import { operatingSampleOf, readEnvelope } from './response-envelope.js';
 import {
   decideRetry,
@@ -43,7 +44,7 @@ export interface Bitrix24ClientOptions {
   readonly maxInFlight?: number;
   /** Operating-time budget per method. @default DEFAULT_OPERATING_POLICY (480 s per 10 min, slow down from 80 %) */
   readonly operating?: Partial<OperatingPolicy>;
-  /** Retries of transient failures and limit waits. @default { maxRetries: 3, maxLimitWaits: 30 } */
+  /** Retries of transient failures, outage patience, limit waits. @default { maxRetries: 10, patienceMs: 30000, maxLimitWaits: 30 } */
   readonly retry?: Partial<RetryLimits>;
   /** Backoff between retries of transient failures. @default { baseMs: 500, maxMs: 30000, factor: 2 } */
   readonly backoff?: Partial<BackoffPolicy>;
@@ -81,9 +82,22 @@ export interface CallResult<T = unknown> {
 }
 
 const RETRY_PRIORITY = 1;
+/** What the client asks to learn whether the portal answers again: a read every app and webhook may call. */
+const PROBE_METHOD = 'server.time';
 
-/** The retry policy's facts about one call, updated as it goes. */
-type AttemptState = { -readonly [K in keyof RetryFacts]: RetryFacts[K] };
+/** The retry policy's facts about one call, updated as it goes; when it was made and its first failed send. */
+type AttemptState = { -readonly [K in keyof RetryFacts]: RetryFacts[K] } & {
+  readonly calledAt: number;
+  failingSince?: number;
+};
+
+/** One attempt's progress: what was prepared and when it left (undefined: never sent). */
+interface Attempt {
+  prepared?: PreparedCall;
+  sentAt?: number;
+  /** The caller's `beforeSend` refused it: its error goes back as it is, never retried. */
+  vetoed?: boolean;
+}
 
 /** The only way our code talks to Bitrix24 (DESIGN §2): auth, limits, retries, error taxonomy, redaction. */
 export class Bitrix24Client {
@@ -99,6 +113,7 @@ export class Bitrix24Client {
   readonly #random: () => number;
   readonly #retry: RetryLimits;
   readonly #backoff: BackoffPolicy;
+  readonly #outage: PortalOutage;
 
   constructor(options: Bitrix24ClientOptions) {
     this.#clock = options.clock ?? systemClock;
@@ -106,6 +121,7 @@ export class Bitrix24Client {
     this.#random = options.random ?? Math.random;
     this.#retry = { ...DEFAULT_RETRY_LIMITS, ...options.retry };
     this.#backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
+    this.#outage = new PortalOutage(this.#retry.patienceMs, this.#clock, this.#logger);
     this.stats = new Bitrix24Stats();
     this.redactor = new SecretRedactor();
     this.#transport = new Bitrix24Transport(options.transport);
@@ -132,36 +148,46 @@ export class Bitrix24Client {
     const state: AttemptState = {
       write: options.write ?? isWriteMethod(method),
       retriesUsed: 0,
+      failingForMs: 0,
       limitWaitsUsed: 0,
       refreshed: false,
       oauth: this.#auth.kind === 'oauth',
+      calledAt: this.#clock.now(),
     };
     for (let priority = options.priority ?? 0; ; priority = RETRY_PRIORITY) {
-      let prepared: PreparedCall | undefined;
-      let vetoed = false;
+      const attempt: Attempt = {};
       try {
         return await this.scheduler.run(
           methods,
           async () => {
-            vetoed = true;
-            options.beforeSend?.();
-            vetoed = false;
-            prepared = await this.#auth.prepare(method);
-            return this.#send<T>(method, params, prepared);
+            try {
+              options.beforeSend?.();
+            } catch (veto) {
+              attempt.vetoed = true;
+              throw veto;
+            }
+            return this.#attempt<T>(method, params, state.calledAt, attempt);
           },
           priority,
         );
       } catch (error) {
-        if (vetoed) {
+        if (attempt.vetoed) {
           throw error;
         }
-        const failure = this.#asError(error, method, prepared);
+        const failure = this.#asError(error, method, attempt.prepared);
+        if (failure.isOutage) {
+          // Not sent (e.g. the OAuth token server did not answer): the failure counts from now.
+          state.failingSince ??= attempt.sentAt ?? this.#clock.now();
+          state.failingForMs = this.#clock.now() - state.failingSince;
+        }
         const decision = decideRetry(failure, state, this.#retry);
         if (decision === 'fail') {
-          throw failure;
+          throw await this.#outage.settle(failure, state.write, () =>
+            this.call(PROBE_METHOD, {}, { priority: RETRY_PRIORITY }),
+          );
         }
         this.#logger.debug(`${method}: ${failure.code || 'error'} → ${decision}`);
-        await this.#prepareRetry(decision, state, prepared);
+        await this.#prepareRetry(decision, state, attempt.prepared);
       }
     }
   }
@@ -210,6 +236,31 @@ export class Bitrix24Client {
     await this.#transport.close();
   }
 
+  /**
+   * One send, unless the portal is unreachable: then nothing leaves and the call fails at once. The portal's
+   * health learns the outcome before the queue slot is freed, so requests queued behind a hung one see it.
+   */
+  async #attempt<T>(
+    method: string,
+    params: QueryObject,
+    calledAt: number,
+    attempt: Attempt,
+  ): Promise<CallResult<T>> {
+    this.#outage.assertReachable(method, calledAt);
+    attempt.prepared = await this.#auth.prepare(method);
+    const sentAt = this.#clock.now();
+    attempt.sentAt = sentAt;
+    try {
+      const answer = await this.#send<T>(method, params, attempt.prepared);
+      this.#outage.answered();
+      return answer;
+    } catch (error) {
+      const failure = this.#asError(error, method, attempt.prepared);
+      this.#outage.failed(failure, sentAt);
+      throw failure;
+    }
+  }
+
   /** Rate/operating waits happen in the scheduler (already told by #apiError); they are not attempts. */
   async #prepareRetry(
     decision: Exclude<RetryDecision, 'fail'>,
@@ -224,10 +275,15 @@ export class Bitrix24Client {
       case 'wait':
         state.limitWaitsUsed += 1;
         return;
-      case 'backoff':
+      case 'backoff': {
         state.retriesUsed += 1;
-        await this.#clock.sleep(backoffDelayMs(state.retriesUsed, this.#backoff, this.#random));
+        // The last retry goes when the patience ends, not a long backoff step after it.
+        const patienceLeft = this.#retry.patienceMs - state.failingForMs;
+        await this.#clock.sleep(
+          Math.min(backoffDelayMs(state.retriesUsed, this.#backoff, this.#random), patienceLeft),
+        );
         return;
+      }
     }
   }
 

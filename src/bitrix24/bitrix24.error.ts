@@ -39,7 +39,12 @@ export interface Bitrix24ErrorInit {
   readonly classification: Bitrix24ErrorClass;
   readonly reason?: RecordErrorReason;
   readonly outcome: RequestOutcome;
-  /** Every call would fail the same way until a setting is fixed. @default classification === auth */
+  /**
+   * The portal answered nothing usable for the client's whole patience (`retry.patienceMs`): an outage.
+   * Every call fails the same way until it answers again, so runs stop; no row is to blame.
+   */
+  readonly unreachable?: boolean;
+  /** Every call would fail the same way until a setting is fixed or the portal is back. @default auth or unreachable */
   readonly stopsRuns?: boolean;
   /** What the operator should do, for errors that stop runs. */
   readonly hint?: string;
@@ -56,6 +61,7 @@ export class Bitrix24Error extends Error {
   readonly classification: Bitrix24ErrorClass;
   readonly reason: RecordErrorReason | undefined;
   readonly outcome: RequestOutcome;
+  readonly unreachable: boolean;
   readonly stopsRuns: boolean;
   readonly hint: string | undefined;
 
@@ -69,7 +75,8 @@ export class Bitrix24Error extends Error {
     this.classification = init.classification;
     this.reason = init.reason;
     this.outcome = init.outcome;
-    this.stopsRuns = init.stopsRuns ?? init.classification === Bitrix24ErrorClass.Auth;
+    this.unreachable = init.unreachable ?? false;
+    this.stopsRuns = init.stopsRuns ?? (init.classification === Bitrix24ErrorClass.Auth || this.unreachable);
     this.hint = init.hint;
   }
 
@@ -78,6 +85,27 @@ export class Bitrix24Error extends Error {
     return (
       this.classification === Bitrix24ErrorClass.Rate || this.classification === Bitrix24ErrorClass.Operating
     );
+  }
+
+  /** The portal failed, not the request: no usable answer (transport) or a server error. */
+  get isOutage(): boolean {
+    return (
+      this.classification === Bitrix24ErrorClass.Transport ||
+      this.classification === Bitrix24ErrorClass.Server
+    );
+  }
+
+  /**
+   * The portal refused the record itself (validation, not found, access): the only failure that fails a
+   * row (DESIGN invariant 9). Limits, authorization, configuration and outages never do.
+   */
+  get failsRow(): boolean {
+    return this.classification === Bitrix24ErrorClass.Record && !this.stopsRuns;
+  }
+
+  /** This failure as the sign of an outage: the portal answered nothing for the client's whole patience. */
+  asUnreachable(changes: Partial<Bitrix24ErrorInit> = {}): Bitrix24Error {
+    return this.withContext({ ...changes, unreachable: true, stopsRuns: true });
   }
 
   /** A copy for another method or outcome (e.g. one batch failure fanned out to its commands). */
@@ -99,6 +127,7 @@ export class Bitrix24Error extends Error {
       classification: this.classification,
       reason: this.reason,
       outcome: this.outcome,
+      unreachable: this.unreachable,
       stopsRuns: this.stopsRuns,
       hint: this.hint,
     };
@@ -109,7 +138,8 @@ function describe(init: Bitrix24ErrorInit): string {
   const code = init.code === '' ? 'error with empty code' : init.code;
   const status = init.httpStatus === undefined ? '' : ` (HTTP ${init.httpStatus})`;
   const hint = init.hint ? ` ${init.hint}` : '';
-  return `${init.method}: ${code}${status}: ${init.description}${hint}`;
+  const outage = init.unreachable ? 'Bitrix24 unreachable: ' : '';
+  return `${outage}${init.method}: ${code}${status}: ${init.description}${hint}`;
 }
 
 export function isBitrix24Error(error: unknown): error is Bitrix24Error {

@@ -1,7 +1,11 @@
 import { Agent } from 'undici';
 
 export interface TransportOptions {
-  /** A request is abandoned after this long; the cloud portal itself cuts requests at 60 s. @default 60000 */
+  /**
+   * A request is abandoned after this long (headers and body); a write then has an unknown outcome, resolved by
+   * lookup. Batches of 50 take seconds; the cloud cuts requests at 60 s; a hung portal costs a run about this
+   * plus nothing more, since the outage patience (`retry.patienceMs`) counts from when the request left. @default 30000
+   */
   readonly requestTimeoutMs?: number;
   /** Time allowed to open a connection. @default 10000 */
   readonly connectTimeoutMs?: number;
@@ -38,7 +42,7 @@ export class Bitrix24Transport {
   readonly #userAgent: string;
 
   constructor(options: TransportOptions = {}) {
-    this.#timeoutMs = options.requestTimeoutMs ?? 60_000;
+    this.#timeoutMs = options.requestTimeoutMs ?? 30_000;
     this.#userAgent = options.userAgent ?? 'erp-bitrix24-sync';
     this.#agent = new Agent({
       connections: options.maxConnections ?? 16,

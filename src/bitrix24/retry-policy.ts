@@ -13,20 +13,30 @@ export interface FailureFacts {
   readonly classification: Bitrix24ErrorClass;
   readonly code: string;
   readonly outcome: RequestOutcome;
+  /** The portal answered nothing for the whole patience: give up at once. */
+  readonly unreachable?: boolean;
 }
 
 export interface AttemptState {
   /** The request changes data (add, update, delete; a batch with any such command). */
   readonly write: boolean;
   readonly retriesUsed: number;
+  /** How long this call has been failing: since its first failed attempt was sent (0 before any). */
+  readonly failingForMs: number;
   readonly limitWaitsUsed: number;
   readonly refreshed: boolean;
   readonly oauth: boolean;
 }
 
 export interface RetryLimits {
-  /** Retries after transient failures. @default 3 */
+  /** Retries of one call after transient failures; an upper bound, `patienceMs` normally ends them first. @default 10 */
   readonly maxRetries: number;
+  /**
+   * How long the portal may fail (no answer, 5xx) before we give up on it: a call retries transient failures
+   * for this long, and once the portal has answered nothing for this long every call fails at once with an
+   * `unreachable` error, which stops runs. Short blips are absorbed; an outage costs a run this much. @default 30000
+   */
+  readonly patienceMs: number;
   /** Limit waits before giving up (they are not attempts, but a portal that never recovers must not hang a run). @default 30 */
   readonly maxLimitWaits: number;
 }
@@ -37,13 +47,16 @@ export interface RetryLimits {
  */
 const REFRESHABLE = new Set(['expired_token', 'invalid_token']);
 
-export const DEFAULT_RETRY_LIMITS: RetryLimits = { maxRetries: 3, maxLimitWaits: 30 };
+export const DEFAULT_RETRY_LIMITS: RetryLimits = { maxRetries: 10, patienceMs: 30_000, maxLimitWaits: 30 };
 
 /**
  * What to do after a failed request. A write whose outcome is unknown is never sent again: the caller
  * gets `unknown` and resolves it by ORIGIN_ID lookup (DESIGN invariant 1).
  */
 export function decideRetry(failure: FailureFacts, state: AttemptState, limits: RetryLimits): RetryDecision {
+  if (failure.unreachable) {
+    return 'fail';
+  }
   switch (failure.classification) {
     case Bitrix24ErrorClass.Rate:
     case Bitrix24ErrorClass.Operating:
@@ -59,7 +72,9 @@ export function decideRetry(failure: FailureFacts, state: AttemptState, limits: 
       if (state.write && failure.outcome === 'unknown') {
         return 'fail';
       }
-      return state.retriesUsed < limits.maxRetries ? 'backoff' : 'fail';
+      return state.retriesUsed < limits.maxRetries && state.failingForMs < limits.patienceMs
+        ? 'backoff'
+        : 'fail';
   }
 }
 

@@ -24,7 +24,7 @@ const CHUNK = 500;
 const MAX_PASSES = 4;
 
 export const UNKNOWN_OUTCOME = 'UNKNOWN_OUTCOME';
-export const LIMITED = 'RATE_LIMITED';
+export const NOT_SENT = 'NOT_SENT';
 
 export interface ApplyResult {
   /** Operations still open (unknown outcome after every pass, or stopped early): the next run resumes them. */
@@ -225,18 +225,21 @@ export class OutboxApplier {
   ): Promise<void> {
     const outcomes = [...adopted];
     const unknown: SyncOperation[] = [];
-    const limited: SyncOperation[] = [];
+    const notSent: SyncOperation[] = [];
     let stopper: Bitrix24Error | undefined;
     for (const { operation, outcome } of sent) {
+      // Only the record's own data fails a row; a limit, authorization or an outage stops or waits (invariant 9).
+      if (outcome.status !== 'ok' && outcome.error.stopsRuns) {
+        stopper ??= outcome.error;
+      }
       if (outcome.status === 'ok') {
         outcomes.push({ kind: 'succeeded', operation, dealId: outcome.dealId });
       } else if (outcome.status === 'unknown') {
         unknown.push(operation);
       } else if (isAlreadyDeleted(operation, outcome.error)) {
         outcomes.push({ kind: 'succeeded', operation, dealId: operation.dealId as number });
-      } else if (outcome.error.isLimit || outcome.error.stopsRuns) {
-        limited.push(operation);
-        stopper = outcome.error.stopsRuns ? outcome.error : stopper;
+      } else if (!outcome.error.failsRow) {
+        notSent.push(operation);
       } else {
         outcomes.push({
           kind: 'failed',
@@ -260,10 +263,10 @@ export class OutboxApplier {
       now,
     );
     await this.operations.release(
-      ids(limited),
+      ids(notSent),
       runId,
-      LIMITED,
-      'not sent: Bitrix24 limit or authorization',
+      NOT_SENT,
+      `not sent: ${stopper?.message ?? 'Bitrix24 limit or no answer'}`,
       now,
     );
     this.count(context, outcomes);

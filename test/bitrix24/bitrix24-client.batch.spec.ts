@@ -31,6 +31,8 @@ describe('Bitrix24Client.batch against the emulator', () => {
     await client.close();
     await emulator.close();
   });
+  /** Batch requests the portal received (a lost answer also makes the client probe with server.time). */
+  const batches = () => emulator.requestLog().filter((entry) => entry.method === 'batch').length;
 
   it.each([
     { commands: 1, sizes: [1] },
@@ -106,7 +108,7 @@ describe('Bitrix24Client.batch against the emulator', () => {
       classification: Bitrix24ErrorClass.Transport,
       outcome: 'unknown',
     });
-    expect(emulator.stats().requests).toBe(1);
+    expect(batches()).toBe(1);
     expect(emulator.deals()).toHaveLength(3);
   });
 
@@ -114,7 +116,7 @@ describe('Bitrix24Client.batch against the emulator', () => {
     setOnlyFaults(emulator, { serverErrorRate: 1 });
     const outcomes = await client.batch(creates(2));
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['unknown', 'unknown']);
-    expect(emulator.stats().requests).toBe(1);
+    expect(batches()).toBe(1);
   });
 
   it('retries a read-only batch whose answer is lost', async () => {

@@ -3,8 +3,8 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
-import { Bitrix24Client } from '../../../src/bitrix24/bitrix24.client.js';
-import { ConfigModule } from '../../../src/config/config.module.js';
+import { Bitrix24Client, type Bitrix24ClientOptions } from '../../../src/bitrix24/bitrix24.client.js';
+import { APP_CONFIG, ConfigModule } from '../../../src/config/config.module.js';
 import type { AppConfig } from '../../../src/config/config.types.js';
 import { Secret } from '../../../src/config/secret.js';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../../src/emulator/index.js';
@@ -56,6 +56,10 @@ export interface HarnessOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Another ERP database for the engine to read (e.g. MariaDB); `erp` then stays an empty PostgreSQL one. */
   readonly erpUrl?: string;
+  /** The webhook URL the engine calls, e.g. through a proxy in front of the emulator. @default emulator.webhookUrl */
+  readonly webhookUrl?: (emulator: RunningEmulator) => string;
+  /** Client options over the ones the config gives (timeouts, outage patience). */
+  readonly client?: Pick<Bitrix24ClientOptions, 'retry' | 'transport'>;
 }
 
 const RUN_POLL_MS = 50;
@@ -75,7 +79,7 @@ export async function startSyncHarness(options: HarnessOptions): Promise<SyncHar
     {
       DATABASE_URL: state.url,
       ERP_DATABASE_URL: options.erpUrl ?? erp.url,
-      BITRIX24_WEBHOOK_URL: emulator.webhookUrl,
+      BITRIX24_WEBHOOK_URL: options.webhookUrl?.(emulator) ?? emulator.webhookUrl,
       BITRIX24_RATE_LIMIT: `${2 * CLOCK_SPEED}/50`,
       ...options.env,
     },
@@ -83,9 +87,24 @@ export async function startSyncHarness(options: HarnessOptions): Promise<SyncHar
   );
 
   Logger.overrideLogger(process.env.SYNC_SPEC_LOGS ? ['log', 'warn', 'error'] : false);
-  const module = await Test.createTestingModule({
+  const builder = Test.createTestingModule({
     imports: [ConfigModule.forRoot(config), PersistenceModule.forRoot(new Secret(state.url)), SyncModule],
-  }).compile();
+  });
+  const client = options.client;
+  const module = await (
+    client
+      ? builder.overrideProvider(Bitrix24Client).useFactory({
+          inject: [APP_CONFIG],
+          factory: (app: AppConfig) =>
+            new Bitrix24Client({
+              auth: app.bitrix24.auth,
+              rateLimit: app.bitrix24.rateLimit,
+              logger: new Logger(Bitrix24Client.name),
+              ...client,
+            }),
+        })
+      : builder
+  ).compile();
   await module.init();
   const sync = module.get(SyncService);
   const dataSource = module.get<DataSource>(getDataSourceToken());
