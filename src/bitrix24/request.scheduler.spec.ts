@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { ManualClock } from '../../test/bitrix24/support/manual-clock.js';
 import { Bitrix24Stats } from './bitrix24.stats.js';
 import { DEFAULT_OPERATING_POLICY } from './operating-budget.js';
+import { InProcessBudgetStore } from './portal-budget.store.js';
 import { RequestScheduler } from './request.scheduler.js';
 
 /** Methods the portal has answered before, so the first-call rule is out of the way. */
@@ -12,6 +13,8 @@ function scheduler(
   overrides: { capacity?: number; maxInFlight?: number; known?: boolean } = {},
 ) {
   const target = new RequestScheduler({
+    portal: 'portal.example',
+    store: new InProcessBudgetStore(),
     rateLimit: { drainPerSecond: 2, capacity: overrides.capacity ?? 5 },
     safetyMargin: 0,
     maxInFlight: overrides.maxInFlight ?? 100,
@@ -124,10 +127,48 @@ describe(RequestScheduler.name, () => {
     expect(sent).toEqual([1000, 1050, 1050, 1050]);
   });
 
+  it('never sends a batch whose commands the remaining operating budget cannot pay for', async () => {
+    const clock = new ManualClock();
+    const target = scheduler(clock, { capacity: 50 });
+    target.observe('batch', undefined);
+    // Two single calls 1 s apart: one crm.deal.add costs 0.1 s; 478 of 480 s are used, reset at 600 s.
+    target.observe('crm.deal.add', { operating: 477.9, resetAt: 600, portalNow: 0 });
+    target.observe('crm.deal.add', { operating: 478, resetAt: 600, portalNow: 1 });
+    const sent: number[] = [];
+    const fifty = Array.from({ length: 50 }, () => 'crm.deal.add');
+    const batch = target.run(['batch', ...fifty], () => Promise.resolve(void sent.push(clock.now())));
+    await clock.advance(1000);
+    expect(sent).toEqual([]);
+    await clock.advance(590_000);
+    expect(sent).toEqual([]);
+    await clock.advance(200_000);
+    await batch;
+    expect(sent).toHaveLength(1);
+  });
+
+  it('after the window reset, waits before a batch the last figure cannot pay for', async () => {
+    const clock = new ManualClock();
+    const target = scheduler(clock, { capacity: 50 });
+    target.observe('batch', undefined);
+    target.observe('crm.deal.add', { operating: 477.9, resetAt: 600, portalNow: 0 });
+    target.observe('crm.deal.add', { operating: 478, resetAt: 600, portalNow: 1 });
+    await clock.advance(601_000);
+    const sent: number[] = [];
+    const fifty = Array.from({ length: 50 }, () => 'crm.deal.add');
+    const batch = target.run(['batch', ...fifty], () => Promise.resolve(void sent.push(clock.now())));
+    await clock.advance(1000);
+    expect(sent).toEqual([]);
+    await clock.advance(120_000);
+    await batch;
+    expect(sent).toHaveLength(1);
+  });
+
   it('reports the time requests waited for the bucket', async () => {
     const clock = new ManualClock();
     const stats = new Bitrix24Stats();
     const target = new RequestScheduler({
+      portal: 'portal.example',
+      store: new InProcessBudgetStore(),
       rateLimit: { drainPerSecond: 2, capacity: 1 },
       safetyMargin: 0,
       maxInFlight: 10,
