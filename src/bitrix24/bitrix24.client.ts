@@ -204,6 +204,7 @@ export class Bitrix24Client {
   }
 
   async close(): Promise<void> {
+    await this.scheduler.flush();
     await this.#transport.close();
   }
 

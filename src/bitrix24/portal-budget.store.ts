@@ -15,6 +15,9 @@ import type { MethodOperating } from './operating-budget.js';
  * Implementations: `InProcessBudgetStore` (one process, tests, benchmarks) and the PostgreSQL one in
  * `persistence/portal-budget.repository.ts`.
  */
+/** Nest token of the shared store (the persistence module provides the PostgreSQL one). */
+export const PORTAL_BUDGET_STORE = Symbol('PortalBudgetStore');
+
 export interface PortalBudgetStore {
   /** Takes room for up to `slots` requests in the portal's bucket at once; none while a back-off lasts. */
   takeSlots(request: SlotRequest): Promise<SlotGrant>;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { DataSource } from 'typeorm';
+import { MIGRATIONS } from '../../migrations/index.js';
 import { createDataSource } from '../../src/persistence/data-source.factory.js';
 import { revertAllMigrations, runMigrations } from '../../src/persistence/migrate.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -31,7 +32,15 @@ describe('migrations', () => {
 
     expect(applied.length).toBeGreaterThan(0);
     expect(await tablesOf(dataSource)).toEqual(
-      expect.arrayContaining(['deal_link', 'oauth_token', 'sync_cursor', 'sync_operation', 'sync_run']),
+      expect.arrayContaining([
+        'deal_link',
+        'oauth_token',
+        'portal_budget',
+        'portal_method_budget',
+        'sync_cursor',
+        'sync_operation',
+        'sync_run',
+      ]),
     );
   });
 
@@ -56,7 +65,7 @@ describe('migrations', () => {
     try {
       const [first, other] = await Promise.all([runMigrations(dataSource), runMigrations(second)]);
 
-      expect(first.length + other.length).toBe(1);
+      expect(first.length + other.length).toBe(MIGRATIONS.length);
     } finally {
       await second.destroy();
     }
