@@ -1,4 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
+import type { DataSource } from 'typeorm';
 import { splitWebhookUrl } from '../src/config/env.schema.js';
 import type { RateLimitConfig, WebhookAuthConfig } from '../src/config/config.types.js';
 import { Bitrix24Client } from '../src/bitrix24/bitrix24.client.js';
@@ -6,6 +9,10 @@ import { scaledClock, systemClock, type Clock } from '../src/bitrix24/clock.js';
 import { CrmDealGateway } from '../src/bitrix24/crm-deal.gateway.js';
 import type { DealWriteOutcome } from '../src/bitrix24/crm-deal.types.js';
 import { minimumDurationMs } from '../src/bitrix24/leaky-bucket.js';
+import { InProcessBudgetStore, type PortalBudgetStore } from '../src/bitrix24/portal-budget.store.js';
+import { createDataSource } from '../src/persistence/data-source.factory.js';
+import { runMigrations } from '../src/persistence/migrate.js';
+import { PortalBudgetRepository } from '../src/persistence/portal-budget.repository.js';
 import { startEmulator, type RunningEmulator } from '../src/emulator/index.js';
 
 const USAGE = `client bench: N deal creates through CrmDealGateway (batches of 50) and, side by side, one request
@@ -14,6 +21,10 @@ per deal, both through the rate-limited client, against the emulator at default 
   --speed S           emulator clock speed for the gateway run (default 1)
   --naive-speed S     emulator clock speed for the one-request-per-deal run (default 100)
   --naive-deals N     deals for the one-request-per-deal run (default: --deals; 0 skips it)
+  --clients N         N clients (as N processes would) push the deals together to one portal, each with
+                      its own store on its own pool of one PostgreSQL database (default 1)
+  --database-url URL  PostgreSQL server for --clients (a scratch database is created and dropped);
+                      without it the clients share one in-process store
   --webhook-url URL   push through the gateway to this portal instead (real time, no one-per-deal run)
   --rate D/C          that portal's leaky bucket (default 2/50; Enterprise 5/250)
   --cleanup           delete the created deals afterwards (--webhook-url only)
@@ -44,6 +55,8 @@ export async function run(args: string[]): Promise<void> {
       speed: { type: 'string', default: '1' },
       'naive-speed': { type: 'string', default: '100' },
       'naive-deals': { type: 'string' },
+      clients: { type: 'string', default: '1' },
+      'database-url': { type: 'string' },
       'webhook-url': { type: 'string' },
       rate: { type: 'string', default: '2/50' },
       cleanup: { type: 'boolean', default: false },
@@ -60,7 +73,12 @@ export async function run(args: string[]): Promise<void> {
     report([figures]);
     return;
   }
-  const figures = [await gatewayRun(deals, positive(values.speed, '--speed'))];
+  const clients = positive(values.clients, '--clients');
+  const figures = [
+    clients > 1
+      ? await sharedPortalRun(deals, positive(values.speed, '--speed'), clients, values['database-url'])
+      : await gatewayRun(deals, positive(values.speed, '--speed')),
+  ];
   const naiveDeals = Number(values['naive-deals'] ?? deals);
   if (naiveDeals > 0) {
     figures.push(await naiveRun(naiveDeals, positive(values['naive-speed'], '--naive-speed')));
@@ -69,14 +87,81 @@ export async function run(args: string[]): Promise<void> {
 }
 
 async function gatewayRun(deals: number, speed: number): Promise<Figures> {
-  return onEmulator(speed, 'gateway, batches of 50', deals, async (client) =>
+  return onEmulator(speed, 'gateway, batches of 50', deals, async ([client]) =>
     new CrmDealGateway(client).createMany(drafts(deals)),
   );
 }
 
+/** N clients (N processes, each its own store) share one portal: together they must keep to its bucket. */
+async function sharedPortalRun(
+  deals: number,
+  speed: number,
+  clients: number,
+  databaseUrl: string | undefined,
+): Promise<Figures> {
+  const stores = await budgetStores(clients, databaseUrl);
+  try {
+    const label = `${clients} clients on one portal (${databaseUrl ? 'PostgreSQL' : 'in-process'} budget)`;
+    return await onEmulator(
+      speed,
+      label,
+      deals,
+      async (all) => {
+        const fields = drafts(deals);
+        const shares = all.map((client, c) =>
+          new CrmDealGateway(client).createMany(fields.filter((_, index) => index % clients === c)),
+        );
+        return (await Promise.all(shares)).flat();
+      },
+      stores.stores,
+    );
+  } finally {
+    await stores.close();
+  }
+}
+
+/** One store per client: its own pool on a scratch database, or one shared in-process store. */
+async function budgetStores(
+  clients: number,
+  serverUrl: string | undefined,
+): Promise<{ stores: PortalBudgetStore[]; close(): Promise<void> }> {
+  if (serverUrl === undefined) {
+    const shared = new InProcessBudgetStore();
+    return { stores: Array.from({ length: clients }, () => shared), close: () => Promise.resolve() };
+  }
+  const name = `bench_budget_${randomBytes(4).toString('hex')}`;
+  await adminQuery(serverUrl, `CREATE DATABASE "${name}"`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const pools: DataSource[] = [];
+  for (let c = 0; c < clients; c++) {
+    const pool = createDataSource(url.toString());
+    await pool.initialize();
+    pools.push(pool);
+  }
+  await runMigrations(pools[0]);
+  return {
+    stores: pools.map((pool) => new PortalBudgetRepository(pool)),
+    async close() {
+      await Promise.all(pools.map((pool) => pool.destroy()));
+      await adminQuery(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    },
+  };
+}
+
+async function adminQuery(serverUrl: string, sql: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(sql);
+  } finally {
+    await admin.end();
+  }
+}
+
 /** What a client without batching achieves: one crm.deal.add per deal, paced by the same limiter. */
 async function naiveRun(deals: number, speed: number): Promise<Figures> {
-  return onEmulator(speed, 'one request per deal', deals, (client) =>
+  return onEmulator(speed, 'one request per deal', deals, ([client]) =>
     Promise.all(
       drafts(deals).map((fields) =>
         client.call<number>('crm.deal.add', { fields }).then(
@@ -92,27 +177,29 @@ async function onEmulator(
   speed: number,
   label: string,
   deals: number,
-  push: (client: Bitrix24Client) => Promise<DealWriteOutcome[]>,
+  push: (clients: Bitrix24Client[]) => Promise<DealWriteOutcome[]>,
+  stores: ReadonlyArray<PortalBudgetStore | undefined> = [undefined],
 ): Promise<Figures> {
   const emulator = await startEmulator({ clockSpeed: speed, rateLimit: DEFAULT_RATE });
   const safetyMargin = Math.max(0.5, DEFAULT_RATE.drainPerSecond * speed * JITTER_SECONDS);
-  const newClient = () =>
+  const newClient = (budgetStore?: PortalBudgetStore) =>
     new Bitrix24Client({
       auth: { kind: 'webhook', ...splitWebhookUrl(emulator.webhookUrl) },
       rateLimit: DEFAULT_RATE,
       clock: scaledClock(speed),
       safetyMargin,
+      budgetStore,
     });
   await warmUp(newClient(), emulator);
-  const client = newClient();
+  const clients = stores.map((store) => newClient(store));
   try {
     const started = emulator.now();
-    const outcomes = await push(client);
+    const outcomes = await push(clients);
     const seconds = (emulator.now() - started) / 1000;
     const detail = `${label} (clock ×${speed}, margin ${safetyMargin})`;
-    return figuresOf(detail, client, outcomes, seconds, emulatorRejections(emulator));
+    return figuresOf(detail, clients, outcomes, seconds, emulatorRejections(emulator));
   } finally {
-    await client.close();
+    await Promise.all(clients.map((client) => client.close()));
     await emulator.close();
   }
 }
@@ -143,7 +230,7 @@ async function againstPortal(
     const seconds = (clock.now() - started) / 1000;
     const figures = figuresOf(
       `gateway → ${new URL(auth.portalUrl).host}`,
-      client,
+      [client],
       outcomes,
       seconds,
       {
@@ -166,7 +253,7 @@ async function againstPortal(
 
 function figuresOf(
   label: string,
-  client: Bitrix24Client,
+  clients: readonly Bitrix24Client[],
   outcomes: readonly DealWriteOutcome[],
   seconds: number,
   portal: { rejected: number; operatingErrors: number },
@@ -174,7 +261,7 @@ function figuresOf(
 ): Figures {
   const counts = { ok: 0, failed: 0, unknown: 0 };
   outcomes.forEach((outcome) => (counts[outcome.status] += 1));
-  const requests = client.stats.totalRequests;
+  const requests = clients.reduce((sum, client) => sum + client.stats.totalRequests, 0);
   return {
     label,
     deals: outcomes.length,

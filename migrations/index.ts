@@ -1,6 +1,12 @@
 import { CreateSyncState1764331200000 } from './1764331200000-CreateSyncState.js';
 import { RunLease1764500000000 } from './1764500000000-RunLease.js';
 import { SweepKeys1764500000001 } from './1764500000001-SweepKeys.js';
+import { PortalBudget1764600000000 } from './1764600000000-PortalBudget.js';
 
 /** Every migration in order. Landed migrations are never edited: add a new one. */
-export const MIGRATIONS = [CreateSyncState1764331200000, RunLease1764500000000, SweepKeys1764500000001];
+export const MIGRATIONS = [
+  CreateSyncState1764331200000,
+  RunLease1764500000000,
+  SweepKeys1764500000001,
+  PortalBudget1764600000000,
+];

@@ -80,7 +80,8 @@ async function sendChunk<T>(
   const cmd = Object.fromEntries(
     items.map((item, k) => [keys[k], encodeBatchCommand(item.command.method, item.command.params)]),
   );
-  const methods = [...new Set(items.map((item) => item.command.method))];
+  // One entry per command: each is billed to its method's operating budget.
+  const methods = items.map((item) => item.command.method);
   try {
     const answer = await client.call(
       'batch',

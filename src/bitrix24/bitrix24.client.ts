@@ -20,6 +20,7 @@ import { OAuthTokenEndpoint, type IssuedTokens } from './oauth-token.endpoint.js
 import type { OAuthTokenStore } from './oauth-token.store.js';
 import { OAuthSession } from './oauth.session.js';
 import { DEFAULT_OPERATING_POLICY, type OperatingPolicy } from './operating-budget.js';
+import { InProcessBudgetStore, type PortalBudgetStore } from './portal-budget.store.js';
 import { RequestScheduler } from './request.scheduler.js';
 import { PortalOutage } from './portal-outage.js';
 import { operatingSampleOf, readEnvelope } from './response-envelope.js';
@@ -51,6 +52,11 @@ export interface Bitrix24ClientOptions {
   /** Pause after QUERY_LIMIT_EXCEEDED, growing with repeats. @default { baseMs: 1000, maxMs: 30000, factor: 2 } */
   readonly ratePause?: Partial<BackoffPolicy>;
   readonly transport?: TransportOptions;
+  /**
+   * Where the portal's leaky bucket and operating budgets live, shared with every other process talking
+   * to the portal (the PostgreSQL store in the app). @default a budget of this client alone
+   */
+  readonly budgetStore?: PortalBudgetStore;
   /** Required with OAuth: where the rotating pair is kept. */
   readonly tokenStore?: OAuthTokenStore;
   /** @default systemClock */
@@ -233,6 +239,7 @@ export class Bitrix24Client {
   }
 
   async close(): Promise<void> {
+    await this.scheduler.flush();
     await this.#transport.close();
   }
 
@@ -428,6 +435,8 @@ export class Bitrix24Client {
 
   #createScheduler(options: Bitrix24ClientOptions): RequestScheduler {
     return new RequestScheduler({
+      portal: options.auth ? new URL(options.auth.portalUrl).host : 'unconfigured',
+      store: options.budgetStore ?? new InProcessBudgetStore(),
       rateLimit: options.rateLimit ?? { drainPerSecond: 2, capacity: 50 },
       safetyMargin: options.safetyMargin ?? 0.5,
       maxInFlight: options.maxInFlight ?? 8,
@@ -442,6 +451,8 @@ export class Bitrix24Client {
         this.#logger.warn(
           `Bitrix24 operating-time limit reached for ${method}: pausing this method for ${Math.round(ms)} ms`,
         ),
+      onStoreError: (error) =>
+        this.#logger.warn(`The shared portal budget could not be updated: ${(error as Error).message}`),
     });
   }
 }

@@ -10,13 +10,18 @@ import { Bitrix24InstallController } from './bitrix24-install.controller.js';
 import { Bitrix24InstallService } from './bitrix24-install.service.js';
 import { CrmDealGateway } from './crm-deal.gateway.js';
 import { OAuthTokenStore } from './oauth-token.store.js';
+import { PORTAL_BUDGET_STORE, type PortalBudgetStore } from './portal-budget.store.js';
 import { TokenCipher } from './token.cipher.js';
 
-/** Builds the one client of the process from the validated config (no Nest needed to call this). */
+/**
+ * Builds the one client of the process from the validated config (no Nest needed to call this). With a
+ * `budgetStore` (the state database's), the portal's limits are shared with every other process.
+ */
 export function createBitrix24Client(
   config: AppConfig,
   dataSource: DataSource | undefined,
   scrubber: SecretScrubber | undefined,
+  budgetStore?: PortalBudgetStore,
 ): Bitrix24Client {
   const auth = config.bitrix24.auth;
   const oauth = auth?.kind === 'oauth';
@@ -26,6 +31,7 @@ export function createBitrix24Client(
   return new Bitrix24Client({
     auth,
     rateLimit: config.bitrix24.rateLimit,
+    budgetStore,
     tokenStore:
       oauth && config.encryptionKey && dataSource
         ? new OAuthTokenStore(
@@ -52,9 +58,14 @@ export function createBitrix24Client(
         APP_CONFIG,
         { token: getDataSourceToken(), optional: true },
         { token: SecretScrubber, optional: true },
+        { token: PORTAL_BUDGET_STORE, optional: true },
       ],
-      useFactory: (config: AppConfig, dataSource?: DataSource, scrubber?: SecretScrubber) =>
-        createBitrix24Client(config, dataSource, scrubber),
+      useFactory: (
+        config: AppConfig,
+        dataSource?: DataSource,
+        scrubber?: SecretScrubber,
+        budgetStore?: PortalBudgetStore,
+      ) => createBitrix24Client(config, dataSource, scrubber, budgetStore),
     },
     {
       provide: CrmDealGateway,

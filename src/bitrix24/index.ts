@@ -13,4 +13,5 @@ export { ClientErrorCode } from './error-classification.js';
 export type { ListQuery, ListRow } from './list-pager.js';
 export { minimumDurationMs } from './leaky-bucket.js';
 export { OAuthTokenStore, type TokenPair } from './oauth-token.store.js';
+export { InProcessBudgetStore, PORTAL_BUDGET_STORE, type PortalBudgetStore } from './portal-budget.store.js';
 export { TokenCipher, TokenCipherError } from './token.cipher.js';

@@ -4,8 +4,8 @@ import {
   levelAt,
   minimumDurationMs,
   recordRejection,
-  recordRequest,
   roomDelayMs,
+  takeRoom,
   type BucketModel,
 } from './leaky-bucket.js';
 
@@ -58,7 +58,7 @@ describe('leaky bucket model', () => {
     const sendTimes: number[] = [];
     for (let i = 0; i < 54; i++) {
       now += roomDelayMs(model, portal, now, 0);
-      model = recordRequest(model, portal, now);
+      model = takeRoom(model, portal, now, 50, 1).model;
       sendTimes.push(now);
     }
     expect(sendTimes.slice(0, 50).every((t) => t === 0)).toBe(true);
@@ -72,10 +72,54 @@ describe('leaky bucket model', () => {
     let peak = 0;
     for (let i = 0; i < 500; i++) {
       now += roomDelayMs(model, portal, now, 0.5) + (i % 3);
-      model = recordRequest(model, portal, now);
+      model = takeRoom(model, portal, now, 49.5, 1).model;
       peak = Math.max(peak, model.level);
     }
     expect(peak).toBeLessThanOrEqual(49.5 + 1e-9);
+  });
+
+  it.each([
+    { what: 'empty, asks 8', model: { level: 0, atMs: 0 }, nowMs: 0, slots: 8, granted: 8, level: 8 },
+    { what: 'room for 3 of 8', model: { level: 46, atMs: 0 }, nowMs: 0, slots: 8, granted: 3, level: 49 },
+    { what: 'full', model: { level: 49.5, atMs: 0 }, nowMs: 0, slots: 4, granted: 0, level: 49.5 },
+    {
+      what: 'full, drained 1 s',
+      model: { level: 49.5, atMs: 0 },
+      nowMs: 1000,
+      slots: 4,
+      granted: 2,
+      level: 49.5,
+    },
+    {
+      what: 'a clock behind the bucket (another process) drains nothing',
+      model: { level: 49, atMs: 5000 },
+      nowMs: 4000,
+      slots: 4,
+      granted: 0,
+      level: 49,
+    },
+  ])('takes room for several requests at once: $what', ({ model, nowMs, slots, granted, level }) => {
+    const taken = takeRoom(model, portal, nowMs, 49.5, slots);
+    expect(taken.granted).toBe(granted);
+    expect(taken.model.level).toBeCloseTo(level, 9);
+    expect(taken.model.atMs).toBe(Math.max(model.atMs, nowMs));
+  });
+
+  it('keeps two processes taking turns on one bucket within capacity − margin together', () => {
+    let model: BucketModel = emptyBucket(0);
+    let peak = 0;
+    let granted = 0;
+    for (let now = 0; now < 60_000; now += 37) {
+      for (const slots of [3, 5]) {
+        const taken = takeRoom(model, portal, now, 49.5, slots);
+        model = taken.model;
+        granted += taken.granted;
+        peak = Math.max(peak, model.level);
+      }
+    }
+    expect(peak).toBeLessThanOrEqual(49.5 + 1e-9);
+    // 49 at once, then 2 per second for the rest of the minute.
+    expect(granted).toBeGreaterThanOrEqual(49 + 118);
   });
 
   it('treats a rejection as a full bucket', () => {

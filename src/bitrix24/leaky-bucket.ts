@@ -27,6 +27,11 @@ export function levelAt(model: BucketModel, limits: BucketLimits, nowMs: number)
   return Math.max(0, model.level - elapsedSeconds * limits.drainPerSecond);
 }
 
+/** The level a request may take the bucket to: `safetyMargin` requests of room kept against jitter. */
+export function bucketCeiling(limits: BucketLimits, safetyMargin: number): number {
+  return Math.max(1, limits.capacity - safetyMargin);
+}
+
 /**
  * How long to wait before one more request fits while keeping `safetyMargin` requests of room
  * (it absorbs jitter between our send time and the portal's arrival time). 0 = send now.
@@ -37,16 +42,28 @@ export function roomDelayMs(
   nowMs: number,
   safetyMargin: number,
 ): number {
-  const ceiling = Math.max(1, limits.capacity - safetyMargin);
-  const excess = levelAt(model, limits, nowMs) + 1 - ceiling;
+  const excess = levelAt(model, limits, nowMs) + 1 - bucketCeiling(limits, safetyMargin);
   if (excess <= EPSILON) {
     return 0;
   }
   return Math.ceil((excess / limits.drainPerSecond) * 1000 - 1e-6);
 }
 
-export function recordRequest(model: BucketModel, limits: BucketLimits, nowMs: number): BucketModel {
-  return { level: levelAt(model, limits, nowMs) + 1, atMs: nowMs };
+/**
+ * Takes room for up to `slots` requests at once (as many whole requests as fit under `ceiling`, at
+ * least none): the model drained to `nowMs` plus the granted requests. A clock behind the model's
+ * (another process's) drains nothing and never moves the model back.
+ */
+export function takeRoom(
+  model: BucketModel,
+  limits: BucketLimits,
+  nowMs: number,
+  ceiling: number,
+  slots: number,
+): { granted: number; model: BucketModel } {
+  const level = levelAt(model, limits, nowMs);
+  const granted = Math.max(0, Math.min(slots, Math.floor(ceiling - level + EPSILON)));
+  return { granted, model: { level: level + granted, atMs: Math.max(model.atMs, nowMs) } };
 }
 
 /** The portal said QUERY_LIMIT_EXCEEDED: whatever we believed, its bucket is full right now. */

@@ -2,25 +2,28 @@ import PQueue from 'p-queue';
 import { backoffDelayMs, type BackoffPolicy } from './backoff.js';
 import type { Bitrix24Stats } from './bitrix24.stats.js';
 import type { Clock } from './clock.js';
-import {
-  emptyBucket,
-  recordRejection,
-  recordRequest,
-  roomDelayMs,
-  type BucketLimits,
-  type BucketModel,
-} from './leaky-bucket.js';
+import { bucketCeiling, roomDelayMs, type BucketLimits } from './leaky-bucket.js';
 import {
   markBlocked,
   observeOperating,
   operatingDelayMs,
   operatingHeadroomSeconds,
+  requestCosts,
   type MethodOperating,
   type OperatingPolicy,
   type OperatingSample,
 } from './operating-budget.js';
+import {
+  mergeOperating,
+  type OperatingClaim,
+  type PortalBudgetStore,
+  type SharedMethodBudget,
+} from './portal-budget.store.js';
 
 export interface SchedulerOptions {
+  /** The portal host: the key of the budget shared with every other process talking to it. */
+  readonly portal: string;
+  readonly store: PortalBudgetStore;
   readonly rateLimit: BucketLimits;
   /** Room (in requests) kept free in the portal's bucket against timing jitter. */
   readonly safetyMargin: number;
@@ -34,77 +37,100 @@ export interface SchedulerOptions {
   readonly random: () => number;
   readonly onRatePause?: (pauseMs: number) => void;
   readonly onMethodBlocked?: (method: string, pauseMs: number) => void;
+  /** The shared store could not record a back-off or a settlement (requests themselves fail instead). */
+  readonly onStoreError?: (error: unknown) => void;
 }
 
 interface MethodState {
   operating: MethodOperating | undefined;
   lastSentAtMs: number | undefined;
-  inFlight: number;
+  /** Our own claims still out, so our next request is judged without a store round trip. */
+  ownInFlightSeconds: number;
+  ownInFlightCalls: number;
 }
 
-const REQUEUE = Symbol('requeue');
+interface Requeue {
+  readonly waitMs: number;
+}
+
 const MAX_GATE_SLEEP_MS = 5000;
 
 /**
- * Decides when each request may leave. Order: wait while any of the request's methods is paused or
- * spaced out for its operating budget (outside the queue, so a paused method holds no slot); take a
- * p-queue slot (bounds requests in flight; paused while the portal answers QUERY_LIMIT_EXCEEDED);
- * pass the turnstile one request at a time until our model of the portal's bucket has room. The budget
- * is checked again at that moment and the bucket slot and the method's in-flight count are claimed in
- * the same tick; a request whose method became paused meanwhile goes back to wait outside.
+ * Decides when each request may leave, against the portal's budget shared through the store. Order:
+ * wait while our own view says a method of the request is paused or spaced out (outside the queue, so a
+ * paused method holds no slot); take a p-queue slot (bounds requests in flight; paused after
+ * QUERY_LIMIT_EXCEEDED); claim the request's operating cost in the shared budget and check it there
+ * (another process's calls count too), giving it back and waiting outside when it cannot be paid; pass
+ * the turnstile one request at a time until the shared bucket grants a slot. Cost in flight is given back
+ * when the answer (and a batch's command figures) has been seen.
  */
 export class RequestScheduler {
   readonly #options: SchedulerOptions;
   readonly #queue: PQueue;
   readonly #methods = new Map<string, MethodState>();
-  #bucket: BucketModel;
+  readonly #ceiling: number;
   #turnstile: Promise<void> = Promise.resolve();
+  #waitingAtTurnstile = 0;
+  /** Slots the shared bucket granted for requests waiting behind the one that asked. */
+  #prepaidSlots = 0;
   #pausedUntilMs = 0;
   #rejectionsInARow = 0;
   #resuming = false;
+  readonly #settlements = new Map<string, { seconds: number; calls: number }>();
+  #settling: Promise<void> | undefined;
 
   constructor(options: SchedulerOptions) {
     this.#options = options;
     this.#queue = new PQueue({ concurrency: options.maxInFlight });
-    this.#bucket = emptyBucket(options.clock.now());
+    this.#ceiling = bucketCeiling(options.rateLimit, options.safetyMargin);
   }
 
-  /** Runs `send` when the limits allow. `methods[0]` is the called method; batch adds its commands' methods. */
+  /** Runs `send` when the limits allow. `methods[0]` is the called method; a batch adds one entry per command. */
   async run<T>(methods: readonly string[], send: () => Promise<T>, priority = 0): Promise<T> {
+    let waitMs = 0;
     for (;;) {
-      await this.#waitForMethods(methods);
+      await this.#waitForMethods(methods, waitMs);
       const queuedAt = this.#options.clock.now();
       const outcome = await this.#queue.add(
-        async (): Promise<{ value: T } | typeof REQUEUE> => {
-          // The budget may have changed while this request queued: a paused method gives its slot back.
-          if (this.#methodDelay(methods) > 0 || !(await this.#passTurnstile(methods))) {
-            return REQUEUE;
+        async (): Promise<{ value: T } | Requeue> => {
+          const claims = this.#claimsOf(methods);
+          const refused = await this.#claimOperating(claims);
+          if (refused !== undefined) {
+            return refused;
           }
-          this.#options.stats.recordWait('rate', this.#options.clock.now() - queuedAt);
           try {
+            if (!(await this.#passTurnstile(methods))) {
+              return { waitMs: 0 };
+            }
+            this.#options.stats.recordWait('rate', this.#options.clock.now() - queuedAt);
             return { value: await send() };
           } finally {
-            methods.forEach((method) => (this.#state(method).inFlight -= 1));
+            this.#release(claims);
           }
         },
         { priority },
       );
-      if (outcome !== REQUEUE) {
+      if ('value' in outcome) {
         return outcome.value;
       }
+      waitMs = outcome.waitMs;
     }
   }
 
-  /** The portal refused with QUERY_LIMIT_EXCEEDED: its bucket is full; pause everything for a while. */
+  /** The portal refused with QUERY_LIMIT_EXCEEDED: its bucket is full; every process pauses for a while. */
   rateLimited(): void {
-    const now = this.#options.clock.now();
-    this.#bucket = recordRejection(this.#options.rateLimit, now);
+    const { clock, ratePause, random, store, portal, rateLimit } = this.#options;
+    const now = clock.now();
     this.#rejectionsInARow += 1;
-    const pauseMs = backoffDelayMs(this.#rejectionsInARow, this.#options.ratePause, this.#options.random);
+    this.#prepaidSlots = 0;
+    const pauseMs = backoffDelayMs(this.#rejectionsInARow, ratePause, random);
     this.#pausedUntilMs = Math.max(this.#pausedUntilMs, now + pauseMs);
     this.#queue.pause();
     this.#options.stats.recordRatePause(pauseMs);
     this.#options.onRatePause?.(pauseMs);
+    store
+      .recordRejection(portal, rateLimit, now, now + pauseMs)
+      .catch((error: unknown) => this.#storeFailed(error));
     if (!this.#resuming) {
       this.#resuming = true;
       void this.#resumeWhenPauseEnds();
@@ -125,7 +151,7 @@ export class RequestScheduler {
     this.#rejectionsInARow = 0;
   }
 
-  /** The portal answered OPERATION_TIME_LIMIT for this method: pause only this method. */
+  /** The portal answered OPERATION_TIME_LIMIT for this method: pause only this method, in every process. */
   methodBlocked(method: string): void {
     const now = this.#options.clock.now();
     const state = this.#state(method);
@@ -133,6 +159,7 @@ export class RequestScheduler {
     const pauseMs = (state.operating.blockedUntilMs ?? now) - now;
     this.#publishOperating(method, state.operating, true);
     this.#options.onMethodBlocked?.(method, pauseMs);
+    this.#settle(method, 0, 0);
   }
 
   /** Feeds `time.operating` / `operating_reset_at` of an answer (or a batch sub-result); undefined when it had none. */
@@ -140,73 +167,200 @@ export class RequestScheduler {
     const state = this.#state(method);
     state.operating = observeOperating(state.operating, sample, this.#options.clock.now());
     this.#publishOperating(method, state.operating, false);
+    this.#settle(method, 0, 0);
   }
 
   get pending(): number {
     return this.#queue.pending + this.#queue.size;
   }
 
-  async #waitForMethods(methods: readonly string[]): Promise<void> {
+  /** Settlements not yet written to the store have been written (for specs and shutdown). */
+  async flush(): Promise<void> {
+    while (this.#settling) {
+      await this.#settling;
+    }
+  }
+
+  async #waitForMethods(methods: readonly string[], atLeastMs: number): Promise<void> {
     const { clock } = this.#options;
     const startedAt = clock.now();
-    for (let delay = this.#methodDelay(methods); delay > 0; delay = this.#methodDelay(methods)) {
+    if (atLeastMs > 0) {
+      await clock.sleep(Math.min(atLeastMs, MAX_GATE_SLEEP_MS));
+    }
+    for (let delay = this.#ownDelay(methods); delay > 0; delay = this.#ownDelay(methods)) {
       // Woken early now and then: answers in flight can change the budget either way.
       await clock.sleep(Math.min(delay, MAX_GATE_SLEEP_MS));
     }
     this.#options.stats.recordWait('operating', clock.now() - startedAt);
   }
 
-  #methodDelay(methods: readonly string[]): number {
+  /** The wait our own view asks for: the last shared figures plus our own requests still out. */
+  #ownDelay(methods: readonly string[]): number {
     const now = this.#options.clock.now();
+    const costs = requestCosts(methods, (method) => this.#state(method).operating);
     return Math.max(
       0,
-      ...methods.map((method) => {
+      ...[...costs].map(([method, seconds]) => {
         const state = this.#state(method);
-        return operatingDelayMs(state.operating, state, now, this.#options.operating);
+        const traffic = {
+          lastSentAtMs: state.lastSentAtMs,
+          inFlightSeconds: state.ownInFlightSeconds,
+          inFlightCalls: state.ownInFlightCalls,
+        };
+        return operatingDelayMs(state.operating, traffic, seconds, now, this.#options.operating);
       }),
     );
   }
 
-  /** True once the request may leave now (bucket slot and method budget claimed); false to requeue. */
+  #claimsOf(methods: readonly string[]): OperatingClaim[] {
+    const costs = requestCosts(methods, (method) => this.#state(method).operating);
+    return [...costs].map(([method, seconds]) => ({
+      method,
+      seconds,
+      calls: methods.filter((name) => name === method).length,
+    }));
+  }
+
+  /**
+   * Claims the cost in the shared budget, then judges the request against what every process has out:
+   * claiming first and checking after makes two processes racing for the last seconds both see each
+   * other. Undefined = claimed; otherwise the claim is given back and the request waits outside.
+   */
+  async #claimOperating(claims: readonly OperatingClaim[]): Promise<Requeue | undefined> {
+    const { store, portal, clock, operating: policy } = this.#options;
+    const now = clock.now();
+    claims.forEach((claim) => this.#hold(claim, 1));
+    let shared: SharedMethodBudget[];
+    try {
+      shared = await store.claimOperating(portal, claims, now);
+    } catch (error) {
+      claims.forEach((claim) => this.#hold(claim, -1));
+      throw error;
+    }
+    const waitMs = Math.max(
+      0,
+      ...claims.map((claim, index) => {
+        const view = shared[index];
+        const state = this.#state(claim.method);
+        state.operating = mergeOperating(state.operating, view.operating);
+        const traffic = {
+          lastSentAtMs: state.lastSentAtMs,
+          inFlightSeconds: Math.max(0, view.inFlightSeconds - claim.seconds),
+          inFlightCalls: Math.max(0, view.inFlightCalls - claim.calls),
+        };
+        return operatingDelayMs(state.operating, traffic, claim.seconds, clock.now(), policy);
+      }),
+    );
+    if (waitMs === 0) {
+      return undefined;
+    }
+    this.#release(claims);
+    return { waitMs };
+  }
+
+  #hold(claim: OperatingClaim, sign: 1 | -1): void {
+    const state = this.#state(claim.method);
+    state.ownInFlightSeconds = Math.max(0, state.ownInFlightSeconds + sign * claim.seconds);
+    state.ownInFlightCalls = Math.max(0, state.ownInFlightCalls + sign * claim.calls);
+  }
+
+  /** Gives the claim back once the answer's figures (and a batch's command figures) have been observed. */
+  #release(claims: readonly OperatingClaim[]): void {
+    for (const claim of claims) {
+      this.#hold(claim, -1);
+      this.#settle(claim.method, claim.seconds, claim.calls);
+    }
+  }
+
+  /**
+   * Queues a settlement; all queued ones are written in one store call after the current turn, so a
+   * batch's command figures (observed just after its answer returns) travel with its release.
+   */
+  #settle(method: string, seconds: number, calls: number): void {
+    const queued = this.#settlements.get(method) ?? { seconds: 0, calls: 0 };
+    this.#settlements.set(method, { seconds: queued.seconds + seconds, calls: queued.calls + calls });
+    if (this.#settling) {
+      return;
+    }
+    this.#settling = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.#writeSettlements())
+      .catch((error: unknown) => this.#storeFailed(error))
+      .finally(() => (this.#settling = undefined));
+  }
+
+  async #writeSettlements(): Promise<void> {
+    while (this.#settlements.size > 0) {
+      const settlements = [...this.#settlements].map(([method, released]) => ({
+        method,
+        releasedSeconds: released.seconds,
+        releasedCalls: released.calls,
+        operating: this.#state(method).operating,
+      }));
+      this.#settlements.clear();
+      await this.#options.store.settleOperating(this.#options.portal, settlements);
+    }
+  }
+
+  #storeFailed(error: unknown): void {
+    this.#options.onStoreError?.(error);
+  }
+
+  /** True once the request may leave now (bucket slot taken); false to requeue (a method got blocked). */
   #passTurnstile(methods: readonly string[]): Promise<boolean> {
+    this.#waitingAtTurnstile += 1;
     const turn = this.#turnstile.then(() => this.#waitForRoom(methods));
     this.#turnstile = turn.then(
       () => undefined,
       () => undefined,
     );
-    return turn;
+    return turn.finally(() => (this.#waitingAtTurnstile -= 1));
   }
 
   async #waitForRoom(methods: readonly string[]): Promise<boolean> {
-    const { clock, rateLimit, safetyMargin } = this.#options;
+    const { clock, rateLimit, safetyMargin, store, portal } = this.#options;
     for (;;) {
       const now = clock.now();
-      const delay = Math.max(
-        this.#pausedUntilMs - now,
-        roomDelayMs(this.#bucket, rateLimit, now, safetyMargin),
-      );
-      if (delay > 0) {
-        await clock.sleep(delay);
+      if (this.#pausedUntilMs > now) {
+        await clock.sleep(this.#pausedUntilMs - now);
         continue;
       }
-      // Checked and claimed in the same tick as the bucket slot, so the next request sees this one.
-      if (this.#methodDelay(methods) > 0) {
+      if (methods.some((method) => (this.#state(method).operating?.blockedUntilMs ?? 0) > now)) {
         return false;
       }
-      this.#bucket = recordRequest(this.#bucket, rateLimit, now);
-      for (const method of methods) {
-        const state = this.#state(method);
-        state.lastSentAtMs = now;
-        state.inFlight += 1;
+      if (this.#prepaidSlots > 0) {
+        this.#prepaidSlots -= 1;
+        this.#sent(methods, now);
+        return true;
       }
-      return true;
+      const grant = await store.takeSlots({
+        portal,
+        limits: rateLimit,
+        ceiling: this.#ceiling,
+        slots: Math.max(1, Math.min(this.#waitingAtTurnstile, this.#options.maxInFlight)),
+        nowMs: now,
+      });
+      if (grant.granted > 0) {
+        this.#prepaidSlots += grant.granted - 1;
+        this.#sent(methods, now);
+        return true;
+      }
+      const after = clock.now();
+      await clock.sleep(
+        Math.max(1, grant.pausedUntilMs - after, roomDelayMs(grant.bucket, rateLimit, after, safetyMargin)),
+      );
+    }
+  }
+
+  #sent(methods: readonly string[], now: number): void {
+    for (const method of methods) {
+      this.#state(method).lastSentAtMs = now;
     }
   }
 
   #state(method: string): MethodState {
     let state = this.#methods.get(method);
     if (!state) {
-      state = { operating: undefined, lastSentAtMs: undefined, inFlight: 0 };
+      state = { operating: undefined, lastSentAtMs: undefined, ownInFlightSeconds: 0, ownInFlightCalls: 0 };
       this.#methods.set(method, state);
     }
     return state;

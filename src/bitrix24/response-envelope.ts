@@ -59,6 +59,7 @@ export function operatingSampleOf(time: unknown): OperatingSample | undefined {
     resetAt: finiteNumber(record.operating_reset_at),
     // `start` rather than `finish`: measured from the request's start, the reset is never placed too early.
     portalNow: finiteNumber(record.start) ?? finiteNumber(record.finish),
+    durationSeconds: finiteNumber(record.duration),
   };
 }
 

@@ -9,6 +9,7 @@ import { describeDatabaseUrl } from '../config/url-redaction.js';
 import { createErpRowReader } from '../erp/erp-row-reader.factory.js';
 import type { ErpRowReader } from '../erp/erp-row.reader.js';
 import { createDataSource } from '../persistence/data-source.factory.js';
+import { PortalBudgetRepository } from '../persistence/portal-budget.repository.js';
 import { compileMapping, findMissingColumns } from '../sync/mapping/mapping-compiler.js';
 import { checkMappingAgainstPortal, formatFindings, type Finding } from './check/portal-findings.js';
 import { EXIT_FAILURE, EXIT_OK, type CliCommand } from './cli-command.js';
@@ -48,7 +49,12 @@ export const checkCommand: CliCommand = {
         }),
       );
       findings.push(...(await checkErp(config)));
-      findings.push(...(await checkPortal(config, dataSource.isInitialized ? dataSource : undefined)));
+      // The portal's budget is shared with running replicas once the state database has its tables.
+      const migrated = dataSource.isInitialized && !(await dataSource.showMigrations());
+      const budget = migrated ? new PortalBudgetRepository(dataSource) : undefined;
+      findings.push(
+        ...(await checkPortal(config, dataSource.isInitialized ? dataSource : undefined, budget)),
+      );
     } finally {
       await dataSource.destroy().catch(() => undefined);
       await state.stop();
@@ -108,11 +114,12 @@ async function checkSource(reader: ErpRowReader, mapping: MappingConfig, index: 
 async function checkPortal(
   config: AppConfig,
   dataSource: Parameters<typeof createBitrix24Client>[1],
+  budgetStore: PortalBudgetRepository | undefined,
 ): Promise<Finding[]> {
   if (!config.bitrix24.auth) {
     return [];
   }
-  const client = createBitrix24Client(config, dataSource, undefined);
+  const client = createBitrix24Client(config, dataSource, undefined, budgetStore);
   const gateway = new CrmDealGateway(client);
   try {
     const fields = await gateway.fields();

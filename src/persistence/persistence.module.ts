@@ -1,9 +1,11 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { PORTAL_BUDGET_STORE } from '../bitrix24/portal-budget.store.js';
 import type { Secret } from '../config/secret.js';
 import { createDataSource } from './data-source.factory.js';
 import { runMigrations } from './migrate.js';
 import { DealLinkRepository } from './deal-link.repository.js';
+import { PortalBudgetRepository } from './portal-budget.repository.js';
 import { SyncCursorRepository } from './sync-cursor.repository.js';
 import { SyncLogRepository } from './sync-log.repository.js';
 import { SyncOperationRepository } from './sync-operation.repository.js';
@@ -37,8 +39,13 @@ export class PersistenceModule {
           },
         }),
       ],
-      providers: REPOSITORIES,
-      exports: REPOSITORIES,
+      providers: [
+        ...REPOSITORIES,
+        PortalBudgetRepository,
+        // The Bitrix24 client's budget, shared with every process on this state database.
+        { provide: PORTAL_BUDGET_STORE, useExisting: PortalBudgetRepository },
+      ],
+      exports: [...REPOSITORIES, PortalBudgetRepository, PORTAL_BUDGET_STORE],
     };
   }
 }

@@ -32,7 +32,15 @@ describe('migrations', () => {
 
     expect(applied.length).toBeGreaterThan(0);
     expect(await tablesOf(dataSource)).toEqual(
-      expect.arrayContaining(['deal_link', 'oauth_token', 'sync_cursor', 'sync_operation', 'sync_run']),
+      expect.arrayContaining([
+        'deal_link',
+        'oauth_token',
+        'portal_budget',
+        'portal_method_budget',
+        'sync_cursor',
+        'sync_operation',
+        'sync_run',
+      ]),
     );
   });
 
