@@ -20,6 +20,8 @@ export const REDACTED_LOG_PATHS = [
   '*.clientSecret',
   '*.access_token',
   '*.refresh_token',
+  '*.applicationToken',
+  '*.application_token',
 ];
 
 const QUIET_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
