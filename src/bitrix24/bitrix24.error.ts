@@ -111,7 +111,3 @@ function describe(init: Bitrix24ErrorInit): string {
   const hint = init.hint ? ` ${init.hint}` : '';
   return `${init.method}: ${code}${status}: ${init.description}${hint}`;
 }
-
-export function isBitrix24Error(error: unknown): error is Bitrix24Error {
-  return error instanceof Bitrix24Error;
-}
