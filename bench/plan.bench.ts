@@ -7,12 +7,11 @@ import type { ErpRow } from '../src/erp/erp-row.js';
 import { mapRow } from '../src/sync/mapping/deal-mapping.js';
 import { compileMapping, type CompiledMapping } from '../src/sync/mapping/mapping-compiler.js';
 import { hashPayload } from '../src/sync/mapping/payload-hash.js';
-import { appendToBatches, EMPTY_CARRY, flushBatches, type BatchCarry } from '../src/sync/plan/batch-plan.js';
-import type { DealLinkState } from '../src/sync/plan/deal-change.js';
+import { BATCH_MAX_COMMANDS } from '../src/bitrix24/batch-command.js';
+import { ChangeKind, type DealChange, type DealLinkState } from '../src/sync/plan/deal-change.js';
 import { diffDeals, type RowDiffInput } from '../src/sync/plan/deal-diff.js';
-import { EMPTY_PLAN_SUMMARY, summarizeChanges, type PlanSummary } from '../src/sync/plan/plan-summary.js';
 
-const USAGE = `plan bench: map + hash + diff + plan over synthetic ERP rows, page by page
+const USAGE = `plan bench: map + hash + diff over synthetic ERP rows, page by page (batches counted, not built)
   --rows N        rows per size, repeatable (default 10000, 100000, 1000000)
   --changed R     share of rows changed since the last push (default 0.01)
   --page N        rows per page (default 1000)
@@ -57,6 +56,20 @@ interface SizeResult {
   readonly peakRssMb: number;
   readonly summary: PlanSummary;
   readonly batches: number;
+}
+
+type PlanSummary = Record<ChangeKind, number>;
+
+const WRITES = new Set([ChangeKind.Create, ChangeKind.Update, ChangeKind.Delete]);
+
+/** Counts one page's changes into `summary`; returns how many cost a batch command. */
+function tally(summary: PlanSummary, changes: readonly DealChange[]): number {
+  let writes = 0;
+  for (const change of changes) {
+    summary[change.kind] += 1;
+    writes += WRITES.has(change.kind) ? 1 : 0;
+  }
+  return writes;
 }
 
 const SELF = fileURLToPath(import.meta.url);
@@ -112,7 +125,7 @@ function printHeader(pageSize: number, changed: number): void {
 }
 
 function printRow(result: SizeResult): void {
-  const { creates, updates, unchanged, failed } = result.summary;
+  const { create: creates, update: updates, unchanged, failed } = result.summary;
   console.log(
     String(result.rows).padStart(9),
     String(Math.round(result.rowsPerSecond)).padStart(9),
@@ -125,13 +138,12 @@ function printRow(result: SizeResult): void {
   );
 }
 
-/** Builds each page (untimed: rows and their links as the reader and repository would hand them over), then times diff + plan. */
+/** Builds each page (untimed: rows and their links as the reader and repository would hand them over), then times the diff. */
 function measure(mapping: CompiledMapping, rows: number, changed: number, pageSize: number): SizeResult {
   const now = new Date();
   const changeEvery = changed > 0 ? Math.round(1 / changed) : Number.POSITIVE_INFINITY;
-  let carry: BatchCarry = EMPTY_CARRY;
-  let summary = EMPTY_PLAN_SUMMARY;
-  let batches = 0;
+  const summary = Object.fromEntries(Object.values(ChangeKind).map((kind) => [kind, 0])) as PlanSummary;
+  let writes = 0;
   let elapsed = 0;
   let cpuMicros = 0;
   let peakHeap = 0;
@@ -140,11 +152,7 @@ function measure(mapping: CompiledMapping, rows: number, changed: number, pageSi
     const inputs = buildPage(mapping, start, Math.min(pageSize, rows - start), changeEvery);
     const began = performance.now();
     const cpuBefore = process.cpuUsage();
-    const changes = diffDeals(mapping, inputs, now);
-    const step = appendToBatches(carry, changes);
-    carry = step.carry;
-    batches += step.batches.length;
-    summary = summarizeChanges(changes, summary);
+    writes += tally(summary, diffDeals(mapping, inputs, now));
     elapsed += performance.now() - began;
     const cpu = process.cpuUsage(cpuBefore);
     cpuMicros += cpu.user + cpu.system;
@@ -153,7 +161,6 @@ function measure(mapping: CompiledMapping, rows: number, changed: number, pageSi
       retainedHeap = Math.max(retainedHeap, heapAfterGc());
     }
   }
-  batches += flushBatches(carry).length;
   return {
     rows,
     seconds: elapsed / 1000,
@@ -164,7 +171,7 @@ function measure(mapping: CompiledMapping, rows: number, changed: number, pageSi
     retainedHeapMb: retainedHeap / 2 ** 20,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     summary,
-    batches,
+    batches: Math.ceil(writes / BATCH_MAX_COMMANDS),
   };
 }
 

@@ -11,7 +11,8 @@ export class Bitrix24InstallController {
   @Post('install')
   @HttpCode(200)
   @ApiOperation({
-    summary: 'Installation callback of the Bitrix24 local app: stores its first OAuth token pair',
+    summary:
+      'Installation callback of the Bitrix24 local app: checks domain and application_token, proves the refresh token, stores the pair',
   })
   install(@Body() body: InstallCallbackBody, @Query() query: InstallCallbackQuery): Promise<InstallResult> {
     return this.installs.install(body, query);

@@ -1,5 +1,5 @@
 import type { Bitrix24AuthConfig, RateLimitConfig } from '../config/config.types.js';
-import { MissingAuth, restBase, WebhookAuth, type Bitrix24Auth, type PreparedCall } from './bitrix24.auth.js';
+import { MissingAuth, WebhookAuth, type Bitrix24Auth, type PreparedCall } from './bitrix24.auth.js';
 import { Bitrix24Error, Bitrix24ErrorClass } from './bitrix24.error.js';
 import { Bitrix24Stats } from './bitrix24.stats.js';
 import { Bitrix24Transport, TransportFailure, type TransportOptions } from './bitrix24.transport.js';
@@ -16,7 +16,7 @@ import {
   classifyUnexpectedAnswer,
   ClientErrorCode,
 } from './error-classification.js';
-import { OAuthTokenEndpoint, type IssuedTokens } from './oauth-token.endpoint.js';
+import { OAuthTokenEndpoint } from './oauth-token.endpoint.js';
 import type { OAuthTokenStore } from './oauth-token.store.js';
 import { OAuthSession } from './oauth.session.js';
 import { DEFAULT_OPERATING_POLICY, type OperatingPolicy } from './operating-budget.js';
@@ -209,28 +209,6 @@ export class Bitrix24Client {
   /** Pages of a classic list method, fast paging (`>ID`, `start=-1`). */
   list<T extends ListRow = ListRow>(method: string, query?: ListQuery): AsyncGenerator<T[], void, undefined> {
     return pageThrough<T>(this, method, query);
-  }
-
-  /**
-   * Tokens from the app installation callback: proven on the configured portal (`profile`, available
-   * to every app) before they replace the stored pair. Throws Bitrix24Error when the portal refuses them.
-   */
-  async installOAuthTokens(tokens: IssuedTokens): Promise<void> {
-    const session = this.oauth;
-    if (!session) {
-      throw new Error('installOAuthTokens: the client is not configured for OAuth');
-    }
-    this.redactor.add(tokens.accessToken);
-    this.redactor.add(tokens.refreshToken);
-    const url = `${restBase(session.portal)}/profile`;
-    const prepared = {
-      url: new URL(url),
-      redactedUrl: url,
-      bodyAuth: { auth: tokens.accessToken },
-      token: tokens.accessToken,
-    };
-    await this.scheduler.run(['profile'], () => this.#send('profile', {}, prepared));
-    await session.install(tokens);
   }
 
   /** Feeds a batch sub-result's `time` into the operating budget of its method. */

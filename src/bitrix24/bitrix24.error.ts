@@ -141,7 +141,3 @@ function describe(init: Bitrix24ErrorInit): string {
   const outage = init.unreachable ? 'Bitrix24 unreachable: ' : '';
   return `${outage}${init.method}: ${code}${status}: ${init.description}${hint}`;
 }
-
-export function isBitrix24Error(error: unknown): error is Bitrix24Error {
-  return error instanceof Bitrix24Error;
-}

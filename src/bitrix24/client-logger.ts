@@ -1,5 +1,5 @@
 /**
- * What the client logs through: satisfied by Nest's `Logger` and (with `log` mapped to `info`) by pino.
+ * What the client logs through: satisfied by Nest's `Logger`.
  * Only redacted text is ever passed in.
  */
 export interface ClientLogger {
@@ -15,18 +15,3 @@ export const silentLogger: ClientLogger = {
   warn: () => undefined,
   error: () => undefined,
 };
-
-/** Adapts a pino-style logger (`info` instead of `log`). */
-export function fromPino(logger: {
-  debug(message: string): void;
-  info(message: string): void;
-  warn(message: string): void;
-  error(message: string): void;
-}): ClientLogger {
-  return {
-    debug: (message) => logger.debug(message),
-    log: (message) => logger.info(message),
-    warn: (message) => logger.warn(message),
-    error: (message) => logger.error(message),
-  };
-}

@@ -34,7 +34,14 @@ export class OAuthTokenStore {
     };
   }
 
-  async save(portal: string, pair: TokenPair): Promise<void> {
+  /** The application_token stored at the first installation, if any (throws TokenCipherError like load). */
+  async loadApplicationToken(portal: string): Promise<string | undefined> {
+    const encrypted = (await this.repository.findPair(portal))?.applicationTokenEnc;
+    return encrypted ? this.cipher.decrypt(encrypted, `${portal}|application`) : undefined;
+  }
+
+  /** Stores a rotated pair; with an application token (an installation) that is stored too. */
+  async save(portal: string, pair: TokenPair, applicationToken?: string): Promise<void> {
     await this.repository.storeRotatedPair({
       portal,
       accessTokenEnc: this.cipher.encrypt(pair.accessToken, `${portal}|access`),
@@ -42,6 +49,10 @@ export class OAuthTokenStore {
       expiresAt: pair.expiresAt,
       memberId: pair.memberId,
       scope: pair.scope,
+      applicationTokenEnc:
+        applicationToken === undefined
+          ? undefined
+          : this.cipher.encrypt(applicationToken, `${portal}|application`),
     });
   }
 

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { OAuthConfig } from '../config/config.types.js';
 import type { Bitrix24Auth, PreparedCall } from './bitrix24.auth.js';
 import { restBase } from './bitrix24.auth.js';
@@ -8,6 +9,11 @@ import type { ClientLogger } from './client-logger.js';
 import type { IssuedTokens, OAuthTokenEndpoint } from './oauth-token.endpoint.js';
 import type { OAuthTokenStore, TokenPair } from './oauth-token.store.js';
 import { TokenCipherError } from './token.cipher.js';
+
+export enum InstallOutcome {
+  Installed = 'installed',
+  ApplicationTokenMismatch = 'application_token_mismatch',
+}
 
 export interface OAuthSessionDeps {
   readonly config: OAuthConfig;
@@ -38,9 +44,10 @@ export class OAuthSession implements Bitrix24Auth {
     this.#deps = deps;
     this.#portal = new URL(deps.config.portalUrl).origin;
     deps.onSecret(deps.config.clientSecret.reveal());
-    const seed = deps.config.refreshToken?.reveal();
-    if (seed !== undefined) {
-      deps.onSecret(seed);
+    for (const secret of [deps.config.refreshToken, deps.config.applicationToken]) {
+      if (secret !== undefined) {
+        deps.onSecret(secret.reveal());
+      }
     }
   }
 
@@ -72,13 +79,30 @@ export class OAuthSession implements Bitrix24Auth {
     await this.#refreshing;
   }
 
-  /** Tokens from the app installation callback (or an operator): stored and used from now on. */
-  async install(tokens: IssuedTokens): Promise<void> {
-    const pair = this.#toPair(tokens);
-    await this.#deps.store.save(this.#portal, pair);
-    this.#adopt(pair);
-    this.#fatal = undefined;
-    this.#deps.logger.log(`OAuth tokens installed for ${this.#portal}`);
+  /**
+   * The installation callback's tokens (bitrix24-api.md §7, §8). The posted application_token must
+   * equal the configured one or, without one, the one stored at the first installation (which it then
+   * becomes). The posted refresh token is proven by using it: the pair the token server issues for it
+   * is what gets stored. Under the refresh lock, so a rotation in flight cannot overwrite it.
+   */
+  async install(refreshToken: string, applicationToken: string): Promise<InstallOutcome> {
+    this.#deps.onSecret(refreshToken);
+    this.#deps.onSecret(applicationToken);
+    return this.#deps.store.withRefreshLock(this.#portal, async () => {
+      const expected =
+        this.#deps.config.applicationToken?.reveal() ?? (await this.#readApplicationToken(TOKEN_REFRESH));
+      if (expected !== undefined && !sameSecret(expected, applicationToken)) {
+        return InstallOutcome.ApplicationTokenMismatch;
+      }
+      const pair = this.#toPair(await this.#deps.endpoint.refresh(refreshToken));
+      this.#deps.onSecret(pair.accessToken);
+      this.#deps.onSecret(pair.refreshToken);
+      await this.#deps.store.save(this.#portal, pair, applicationToken);
+      this.#adopt(pair);
+      this.#fatal = undefined;
+      this.#deps.logger.log(`OAuth tokens installed for ${this.#portal}`);
+      return InstallOutcome.Installed;
+    });
   }
 
   async #pair(method: string): Promise<TokenPair> {
@@ -161,9 +185,17 @@ export class OAuthSession implements Bitrix24Auth {
     throw error;
   }
 
-  async #load(method: string): Promise<TokenPair | undefined> {
+  #load(method: string): Promise<TokenPair | undefined> {
+    return this.#readStore(method, () => this.#deps.store.load(this.#portal));
+  }
+
+  #readApplicationToken(method: string): Promise<string | undefined> {
+    return this.#readStore(method, () => this.#deps.store.loadApplicationToken(this.#portal));
+  }
+
+  async #readStore<T>(method: string, read: () => Promise<T>): Promise<T> {
     try {
-      return await this.#deps.store.load(this.#portal);
+      return await read();
     } catch (error) {
       if (error instanceof TokenCipherError) {
         throw authError(ClientErrorCode.TokenStoreUnreadable, error.message, method);
@@ -191,6 +223,12 @@ export class OAuthSession implements Bitrix24Auth {
 }
 
 const TOKEN_REFRESH = 'oauth.token';
+
+/** Constant-time equality of two secrets of any length (digests have equal length). */
+function sameSecret(expected: string, presented: string): boolean {
+  const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
+  return timingSafeEqual(digest(expected), digest(presented));
+}
 
 function isRejectedGrant(error: unknown): boolean {
   return error instanceof Bitrix24Error && error.code.toLowerCase() === 'invalid_grant';

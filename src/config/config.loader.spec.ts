@@ -264,4 +264,32 @@ describe('loadConfig', () => {
 
     expect(problems.join('\n')).not.toMatch(/tooshort-secret|hunter2hunter2|acme\.bitrix24/);
   });
+
+  it('reads BITRIX24_APPLICATION_TOKEN as a secret of the OAuth app', () => {
+    const config = loadConfig(
+      {
+        DEMO: 'off',
+        BITRIX24_PORTAL_URL: 'https://acme.bitrix24.com',
+        BITRIX24_CLIENT_ID: 'local.1',
+        BITRIX24_CLIENT_SECRET: 'client-secret-1',
+        ENCRYPTION_KEY: 'k'.repeat(40),
+        BITRIX24_APPLICATION_TOKEN: 'app-token-0123456789',
+      },
+      { cwd: mkdtempSync(join(tmpdir(), 'cwd-')) },
+    );
+    const auth = config.bitrix24.auth;
+
+    expect(auth?.kind === 'oauth' && auth.applicationToken?.reveal()).toBe('app-token-0123456789');
+    expect(inspect(config, { depth: 10 })).not.toContain('app-token-0123456789');
+  });
+
+  it.each([
+    ['without the OAuth app', {}, 'BITRIX24_APPLICATION_TOKEN: needs BITRIX24_PORTAL_URL'],
+    ['with a webhook', { BITRIX24_WEBHOOK_URL: WEBHOOK }, 'BITRIX24_WEBHOOK_URL: set either'],
+  ])('rejects BITRIX24_APPLICATION_TOKEN %s', (_case, env, expected) => {
+    const problems = problemsOf({ ...env, BITRIX24_APPLICATION_TOKEN: 'app-token-0123456789' });
+
+    expect(problems.join('\n')).toContain(expected);
+    expect(problems.join('\n')).not.toContain('app-token-0123456789');
+  });
 });

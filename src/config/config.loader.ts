@@ -80,7 +80,10 @@ function resolveAuth(raw: RawEnv, problems: string[]): Bitrix24AuthConfig | unde
     BITRIX24_CLIENT_SECRET: raw.BITRIX24_CLIENT_SECRET,
   };
   const oauthGiven = Object.entries(oauthVars).filter(([, value]) => value !== undefined);
-  if (raw.BITRIX24_WEBHOOK_URL && (oauthGiven.length > 0 || raw.BITRIX24_REFRESH_TOKEN)) {
+  const oauthOnly = (['BITRIX24_REFRESH_TOKEN', 'BITRIX24_APPLICATION_TOKEN'] as const).filter(
+    (name) => raw[name] !== undefined,
+  );
+  if (raw.BITRIX24_WEBHOOK_URL && (oauthGiven.length > 0 || oauthOnly.length > 0)) {
     problems.push(
       'BITRIX24_WEBHOOK_URL: set either an incoming webhook or the OAuth app variables (BITRIX24_PORTAL_URL, BITRIX24_CLIENT_ID, BITRIX24_CLIENT_SECRET), not both',
     );
@@ -90,10 +93,8 @@ function resolveAuth(raw: RawEnv, problems: string[]): Bitrix24AuthConfig | unde
     return { kind: 'webhook', ...splitWebhookUrl(raw.BITRIX24_WEBHOOK_URL) };
   }
   if (oauthGiven.length === 0) {
-    if (raw.BITRIX24_REFRESH_TOKEN) {
-      problems.push(
-        'BITRIX24_REFRESH_TOKEN: needs BITRIX24_PORTAL_URL, BITRIX24_CLIENT_ID and BITRIX24_CLIENT_SECRET',
-      );
+    for (const name of oauthOnly) {
+      problems.push(`${name}: needs BITRIX24_PORTAL_URL, BITRIX24_CLIENT_ID and BITRIX24_CLIENT_SECRET`);
     }
     return undefined;
   }
@@ -113,6 +114,7 @@ function resolveAuth(raw: RawEnv, problems: string[]): Bitrix24AuthConfig | unde
     clientSecret: new Secret(raw.BITRIX24_CLIENT_SECRET!),
     refreshToken: secretOrUndefined(raw.BITRIX24_REFRESH_TOKEN),
     tokenUrl: raw.BITRIX24_OAUTH_TOKEN_URL ?? DEFAULT_OAUTH_TOKEN_URL,
+    applicationToken: secretOrUndefined(raw.BITRIX24_APPLICATION_TOKEN),
   };
 }
 

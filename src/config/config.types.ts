@@ -36,6 +36,11 @@ export interface OAuthConfig {
   /** Seeds the token store on first start; later refresh tokens come from the store. */
   readonly refreshToken: Secret | undefined;
   readonly tokenUrl: string;
+  /**
+   * BITRIX24_APPLICATION_TOKEN: the application_token an installation callback must present. Without
+   * it, the one of the first installation (stored) is required from then on.
+   */
+  readonly applicationToken?: Secret;
 }
 
 export type Bitrix24AuthConfig = WebhookAuthConfig | OAuthConfig;

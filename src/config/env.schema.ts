@@ -150,6 +150,7 @@ export const envSchema = z.object({
   BITRIX24_CLIENT_SECRET: optionalText,
   BITRIX24_REFRESH_TOKEN: optionalText,
   BITRIX24_OAUTH_TOKEN_URL: httpUrl('https://oauth.bitrix.info/oauth/token/'),
+  BITRIX24_APPLICATION_TOKEN: minLengthSecret(8, 'BITRIX24_APPLICATION_TOKEN'),
   BITRIX24_RATE_LIMIT: rateLimit,
   ENCRYPTION_KEY: minLengthSecret(32, 'ENCRYPTION_KEY'),
   ADMIN_TOKEN: minLengthSecret(24, 'ADMIN_TOKEN'),

@@ -20,6 +20,8 @@ export const REDACTED_LOG_PATHS = [
   '*.clientSecret',
   '*.access_token',
   '*.refresh_token',
+  '*.applicationToken',
+  '*.application_token',
 ];
 
 // Browsers ask for /favicon.ico on every page load; its 404 is not worth a warning each time.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { Secret } from '../config/secret.js';
+import { buildTestConfig } from '../../test/support/config.js';
 import { SecretScrubber } from './secret-scrubber.js';
 
 describe(SecretScrubber.name, () => {
@@ -29,6 +30,20 @@ describe(SecretScrubber.name, () => {
 
     expect(scrubber.scrub('auth failed for s@fe-pass and s%40fe-pass')).toBe(
       'auth failed for [redacted] and [redacted]',
+    );
+  });
+
+  it('learns the OAuth app secrets from the config, the application token among them', () => {
+    const config = buildTestConfig({
+      BITRIX24_PORTAL_URL: 'https://acme.bitrix24.com',
+      BITRIX24_CLIENT_ID: 'local.1',
+      BITRIX24_CLIENT_SECRET: 'client-secret-1',
+      ENCRYPTION_KEY: 'k'.repeat(40),
+      BITRIX24_APPLICATION_TOKEN: 'app-token-0123456789',
+    });
+
+    expect(SecretScrubber.fromConfig(config).scrub('client-secret-1 app-token-0123456789')).toBe(
+      '[redacted] [redacted]',
     );
   });
 });

@@ -42,6 +42,7 @@ export class SecretScrubber {
     } else if (auth?.kind === 'oauth') {
       scrubber.add(auth.clientSecret);
       scrubber.add(auth.refreshToken);
+      scrubber.add(auth.applicationToken);
     }
     scrubber.add(config.adminToken);
     scrubber.add(config.encryptionKey);

@@ -31,7 +31,16 @@ describe(OAuthTokenRepository.name, () => {
 
   it('stores a pair and reads it back', async () => {
     await repository.storeRotatedPair(pair());
-    expect(await repository.findPair('https://a.bitrix24.com')).toEqual(pair());
+    expect(await repository.findPair('https://a.bitrix24.com')).toEqual(pair({ applicationTokenEnc: null }));
+  });
+
+  it('keeps the application token of the installation through rotations', async () => {
+    await repository.storeRotatedPair(pair({ applicationTokenEnc: 'v1.app' }));
+    await repository.storeRotatedPair(pair({ accessTokenEnc: 'v1.access2' }));
+    expect(await repository.findPair('https://a.bitrix24.com')).toMatchObject({
+      accessTokenEnc: 'v1.access2',
+      applicationTokenEnc: 'v1.app',
+    });
   });
 
   it('replaces the pair on rotation and bumps updated_at, keeping one row per portal', async () => {

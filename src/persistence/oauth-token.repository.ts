@@ -11,6 +11,11 @@ export interface EncryptedTokenPair {
   readonly expiresAt: Date;
   readonly memberId: string | null;
   readonly scope: string | null;
+  /**
+   * The application_token of the installation, encrypted. Undefined when storing leaves the stored
+   * one as it is (a rotation); null when none was ever stored.
+   */
+  readonly applicationTokenEnc?: string | null;
 }
 
 /** The `oauth_token` table: at most one pair per portal, replaced whole on every rotation. */
@@ -34,10 +39,14 @@ export class OAuthTokenRepository {
       expiresAt: row.expiresAt,
       memberId: row.memberId,
       scope: row.scope,
+      applicationTokenEnc: row.applicationTokenEnc,
     };
   }
 
-  /** Stores a freshly issued or rotated pair; the previous pair of the portal is gone afterwards. */
+  /**
+   * Stores a freshly issued or rotated pair; the previous pair of the portal is gone afterwards. The
+   * application token is written only when given (an installation), so rotations keep it.
+   */
   async storeRotatedPair(pair: EncryptedTokenPair): Promise<void> {
     await this.tokens.upsert(
       {
@@ -47,6 +56,7 @@ export class OAuthTokenRepository {
         expiresAt: pair.expiresAt,
         memberId: pair.memberId,
         scope: pair.scope,
+        applicationTokenEnc: pair.applicationTokenEnc,
         updatedAt: () => 'now()',
       },
       { conflictPaths: ['portal'] },

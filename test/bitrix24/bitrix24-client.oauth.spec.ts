@@ -4,6 +4,7 @@ import { Secret } from '../../src/config/secret.js';
 import { Bitrix24Client } from '../../src/bitrix24/bitrix24.client.js';
 import { Bitrix24ErrorClass } from '../../src/bitrix24/bitrix24.error.js';
 import { OAuthTokenStore } from '../../src/bitrix24/oauth-token.store.js';
+import { InstallOutcome } from '../../src/bitrix24/oauth.session.js';
 import { TokenCipher } from '../../src/bitrix24/token.cipher.js';
 import { OAuthTokenRepository } from '../../src/persistence/oauth-token.repository.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
@@ -192,23 +193,10 @@ describe('Bitrix24Client with an OAuth local app', () => {
   it('accepts installed tokens after a fatal error and works again', async () => {
     const broken = client(auth({ refreshToken: new Secret('never-issued-refresh-token') }));
     await expect(broken.call('crm.deal.list')).rejects.toMatchObject({ code: 'invalid_grant' });
-    const issued = await fetch(emulator.oauth.tokenUrl, {
-      method: 'POST',
-      body: new URLSearchParams({
-        grant_type: 'refresh_token',
-        client_id: emulator.oauth.clientId,
-        client_secret: emulator.oauth.clientSecret,
-        refresh_token: emulator.issueRefreshToken(),
-      }),
-    }).then((answer) => answer.json() as Promise<{ access_token: string; refresh_token: string }>);
-    await broken.oauth!.install({
-      accessToken: issued.access_token,
-      refreshToken: issued.refresh_token,
-      expiresInSeconds: 3600,
-      memberId: 'm',
-      scope: 'crm',
-    });
+    await expect(broken.oauth!.install(emulator.issueRefreshToken(), 'app-token-1234')).resolves.toBe(
+      InstallOutcome.Installed,
+    );
     await expect(broken.call('crm.deal.list')).resolves.toMatchObject({ result: [] });
-    expect((await store.load(emulator.url))?.accessToken).toBe(issued.access_token);
+    expect(await store.loadApplicationToken(emulator.url)).toBe('app-token-1234');
   });
 });

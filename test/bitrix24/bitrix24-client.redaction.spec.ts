@@ -49,7 +49,9 @@ describe('secret redaction in logs and errors', () => {
   let db: TestDataSource;
 
   beforeAll(async () => {
-    emulator = await startEmulator({ rateLimit: { drainPerSecond: 2, capacity: 3 }, clockSpeed: 50 });
+    // The bucket drains 10 requests a real second: twelve concurrent calls overflow it (QUERY_LIMIT_EXCEEDED)
+    // even on a loaded machine; at 50× it drained as fast as a slow machine sent them.
+    emulator = await startEmulator({ rateLimit: { drainPerSecond: 2, capacity: 3 }, clockSpeed: 5 });
     db = await createMigratedDataSource();
   });
   afterAll(async () => {

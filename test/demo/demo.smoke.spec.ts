@@ -10,8 +10,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 
 const CLI = fileURLToPath(new URL('../../dist/src/cli.js', import.meta.url));
-/** Generous: a slow CI machine still gets there; a hang fails instead of blocking the suite. */
-const WAIT_MS = 45_000;
+/**
+ * Hang guards, not speed limits (as the spec timeouts below): a machine four times slower than CI gets there
+ * well within them; a hang fails instead of blocking the suite.
+ */
+const WAIT_MS = 180_000;
 
 interface RunView {
   readonly id: number;
@@ -117,7 +120,7 @@ describe('npm start with nothing configured', () => {
     const adminUrl = /Admin page\s+(\S+)/.exec(banner)?.[1] ?? '';
     token = /Admin token\s+(\S+)/.exec(banner)?.[1] ?? '';
     baseUrl = adminUrl.replace(/\/admin$/, '');
-  }, WAIT_MS + 5_000);
+  }, 200_000);
 
   afterAll(async () => {
     daemon?.signal('SIGKILL');
@@ -158,7 +161,7 @@ describe('npm start with nothing configured', () => {
       expect(operation).toMatchObject({ action: 'create', status: 'succeeded' });
       expect(operation.dealId).toEqual(expect.any(Number));
     }
-  });
+  }, 200_000);
 
   it('prints the admin token in the banner only, and never the portal webhook secret', () => {
     expect(daemon.lines.filter((line) => line.includes(token))).toHaveLength(1);
@@ -167,9 +170,9 @@ describe('npm start with nothing configured', () => {
 
   it('shuts down cleanly on SIGTERM', async () => {
     daemon.signal('SIGTERM');
-    const code = await Promise.race([daemon.exited, sleep(15_000, 'still running', { ref: false })]);
+    const code = await Promise.race([daemon.exited, sleep(60_000, 'still running', { ref: false })]);
 
     expect({ code, output: code === 0 ? '' : daemon.output }).toEqual({ code: 0, output: '' });
     expect(daemon.messages()).toContain('Stopped');
-  }, 20_000);
+  }, 70_000);
 });

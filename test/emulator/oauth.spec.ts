@@ -41,7 +41,9 @@ describe('emulator OAuth (bitrix24-api.md §1.2, §7)', () => {
 
   it.each(['GET', 'POST'] as const)('refreshes with %s and answers the documented fields', async (how) => {
     emulator = await emulatorFor();
+    const issuedFrom = Math.floor(emulator.now() / 1000);
     const answer = await token(emulator, refreshParams(emulator, emulator.oauth.refreshToken), how);
+    const issuedTo = Math.floor(emulator.now() / 1000);
     expect(answer.status).toBe(200);
     expect(answer.body).toMatchObject({
       expires_in: 3600,
@@ -52,7 +54,9 @@ describe('emulator OAuth (bitrix24-api.md §1.2, §7)', () => {
       user_id: 1,
       status: 'L',
     });
-    expect(answer.body.expires).toBe(Math.floor(emulator.now() / 1000) + 3600);
+    // Issued between two clock reads: a second may tick between them on a slow machine.
+    expect(answer.body.expires).toBeGreaterThanOrEqual(issuedFrom + 3600);
+    expect(answer.body.expires).toBeLessThanOrEqual(issuedTo + 3600);
     expect(typeof answer.body.member_id).toBe('string');
     expect(answer.body.access_token).toMatch(/^[0-9a-f]{64}$/);
     expect(answer.body.refresh_token).not.toBe(emulator.oauth.refreshToken);

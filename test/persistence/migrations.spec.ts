@@ -65,7 +65,7 @@ describe('migrations', () => {
     try {
       const [first, other] = await Promise.all([runMigrations(dataSource), runMigrations(second)]);
 
-      expect(first.length + other.length).toBe(MIGRATIONS.length);
+      expect([first.length, other.length].sort((a, b) => a - b)).toEqual([0, MIGRATIONS.length]);
     } finally {
       await second.destroy();
     }

@@ -20,6 +20,11 @@ const SEED = 424242;
 const KILL_AFTER_MS = { min: 200, max: 1500 };
 const POLL_MS = 25;
 /**
+ * Hang guards, not speed limits (as the spec's own timeout): on a machine four times slower than CI a child
+ * starts its run in seconds and the spec takes a few minutes. Only a child that never gets going reaches it.
+ */
+const START_HANG_MS = 120_000;
+/**
  * A mapping name of its own: the run lock is named after the mapping, and pg_locks lists the locks of every
  * database on the server, where other spec files run their own `orders` mapping at the same time.
  */
@@ -53,7 +58,16 @@ describe('a sync process killed (SIGKILL) again and again during the initial syn
     };
   });
 
+  /** Every child spawned, so a failed or timed-out spec leaves no process (and no pipe) behind. */
+  const children: CliChild[] = [];
+  const spawnChild = (args: readonly string[]): CliChild => {
+    const child = spawnCli(args, env);
+    children.push(child);
+    return child;
+  };
+
   afterAll(async () => {
+    await Promise.all(children.filter((child) => child.running()).map((child) => child.crash()));
     await pool?.end();
     await state?.drop();
     await erp?.close();
@@ -75,7 +89,11 @@ describe('a sync process killed (SIGKILL) again and again during the initial syn
 
   /** Resolves once the child's own run (an id above `afterId`) is running, or the child has exited. */
   const untilRunning = async (child: CliChild, afterId: number): Promise<void> => {
+    const hangsAt = Date.now() + START_HANG_MS;
     while (child.running()) {
+      if (Date.now() > hangsAt) {
+        throw new Error(`the child has not started its run after ${START_HANG_MS} ms: it hangs`);
+      }
       const [running] = await query<{ id: number }>(
         `SELECT id FROM sync_run WHERE id > $1 AND status = 'running'`,
         [afterId],
@@ -94,14 +112,14 @@ describe('a sync process killed (SIGKILL) again and again during the initial syn
     const kills: Array<{ exit: CliExit; dealsAtKill: number }> = [];
     for (let kill = 0; kill < KILLS; kill++) {
       const afterId = await lastRunId();
-      const child = spawnCli(runCommand, env);
+      const child = spawnChild(runCommand);
       await untilRunning(child, afterId);
       await sleep(KILL_AFTER_MS.min + random() * (KILL_AFTER_MS.max - KILL_AFTER_MS.min));
       const dealsAtKill = emulator.deals().length;
       kills.push({ exit: await child.crash(), dealsAtKill });
     }
 
-    const final = await spawnCli(runCommand, env).exited;
+    const final = await spawnChild(runCommand).exited;
 
     expect({ code: final.code, stderr: final.stderr }).toMatchObject({ code: 0 });
     expect(lastJsonLine(final.stdout)).toMatchObject({ status: RunStatus.Succeeded, failed: 0 });
@@ -115,5 +133,5 @@ describe('a sync process killed (SIGKILL) again and again during the initial syn
     expect({ midSync: midSync >= 3, struck }).toMatchObject({ midSync: true });
     expect(await query(`SELECT id, status FROM sync_run WHERE status IN ('queued', 'running')`)).toEqual([]);
     expect(await syncIntegrity(emulator, query)).toEqual(exactlyOnce(ROWS));
-  }, 180_000);
+  }, 1_200_000);
 });

@@ -22,6 +22,10 @@ export class OAuthToken {
   @Column({ type: 'text', nullable: true })
   scope!: string | null;
 
+  /** The application_token of the first installation; later installations must present it. */
+  @Column({ name: 'application_token_enc', type: 'text', nullable: true })
+  applicationTokenEnc!: string | null;
+
   @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
   updatedAt!: Date;
 }

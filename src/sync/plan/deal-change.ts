@@ -92,6 +92,3 @@ export interface FailedChange {
 
 export type DealChange =
   CreateChange | UpdateChange | DeleteChange | UnchangedChange | DeferredChange | FailedChange;
-
-/** Changes that cost an API call. */
-export type WriteChange = CreateChange | UpdateChange | DeleteChange;

@@ -22,6 +22,11 @@ export class RecordingSyncService implements Pick<
   'requestRun' | 'requestScheduledRun' | 'resumeQueued' | 'cancel' | 'retry'
 > {
   readonly requests: RecordedRequest[] = [];
+  /**
+   * Cron ticks, kept apart and never queued: the mapping schedules fire on wall-clock minutes, so a spec
+   * that crosses one must not see an extra request or run.
+   */
+  readonly scheduled: Array<{ mapping: string; mode: RunMode }> = [];
 
   constructor(
     private readonly runs: SyncRunRepository,
@@ -37,8 +42,9 @@ export class RecordingSyncService implements Pick<
     return (await this.runs.queue(request)).id;
   }
 
-  async requestScheduledRun(mapping: string, mode: RunMode): Promise<number | null> {
-    return this.requestRun({ mapping, mode, trigger: RunTrigger.Schedule });
+  requestScheduledRun(mapping: string, mode: RunMode): Promise<number | null> {
+    this.scheduled.push({ mapping, mode });
+    return Promise.resolve(null);
   }
 
   async resumeQueued(): Promise<void> {
