@@ -69,6 +69,7 @@ describe(SyncLogRepository.name, () => {
       const links = db.dataSource.getRepository(DealLink);
       await links.save(links.create({ mapping: 'orders', erpKey: 'e', parked: true, updatedAt: daysAgo(2) }));
       await links.save(links.create({ mapping: 'orders', erpKey: 'b', parked: false }));
+      await links.save(links.create({ mapping: 'orders', erpKey: 'c', failedAttempts: 1 }));
 
       const rows = await syncLog.countUnsyncedRows();
 

@@ -9,6 +9,7 @@ import { generateOrders, newOrder } from '../../src/demo/demo-orders.js';
 import { seededRandom } from '../../src/demo/demo-random.js';
 import { DemoChanger } from '../../src/demo/demo.changer.js';
 import { LogCapture } from '../support/log-capture.js';
+import { testPool } from '../support/database.js';
 
 const TODAY = '2026-11-28';
 const serverUrl = () => new Secret(process.env.TEST_DATABASE_URL ?? '');
@@ -43,7 +44,7 @@ describe(DemoErpDatabase.name, () => {
       () => generateOrders(120, 1, TODAY, seededRandom(1)),
       database,
     ));
-    sql = new pg.Pool({ connectionString: erp.url.reveal(), max: 1 });
+    sql = testPool(erp.url.reveal(), 1);
     sql.on('error', () => undefined);
   });
 

@@ -45,6 +45,16 @@ export async function createTestDatabase(prefix = 't'): Promise<TestDatabase> {
   };
 }
 
+/**
+ * A pool for a spec's own queries. `pool.end()` resolves before its connections are closed on the server, so a
+ * `DROP DATABASE … WITH (FORCE)` right after may terminate one: that error is expected, not a failure.
+ */
+export function testPool(url: string, max = 2): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max });
+  pool.on('error', () => undefined);
+  return pool;
+}
+
 export interface TestDataSource {
   readonly dataSource: DataSource;
   readonly url: string;

@@ -7,7 +7,7 @@ import pg from 'pg';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { seededRandom } from '../../src/emulator/faults.js';
 import { RunStatus } from '../../src/persistence/entities/sync-run.entity.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { createTestDatabase, testPool, type TestDatabase } from '../support/database.js';
 import { lastJsonLine, spawnCli, type CliChild, type CliExit } from './support/cli-child.js';
 import { ErpOrders, ORDERS_MAPPING } from './support/erp-orders.js';
 import { exactlyOnce, syncIntegrity, type StateQuery } from './support/sync-assertions.js';
@@ -41,7 +41,7 @@ describe('a sync process killed (SIGKILL) again and again during the initial syn
     emulator = await startEmulator({ clockSpeed: CLOCK_SPEED });
     erp = await ErpOrders.create(ROWS);
     state = await createTestDatabase('crash');
-    pool = new pg.Pool({ connectionString: state.url, max: 2 });
+    pool = testPool(state.url);
     const dir = mkdtempSync(join(tmpdir(), 'crash-'));
     const syncConfig = join(dir, 'sync.config.yaml');
     writeFileSync(syncConfig, ORDERS_MAPPING({ name: MAPPING }));

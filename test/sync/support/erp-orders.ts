@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { createTestDatabase, type TestDatabase } from '../../support/database.js';
+import { createTestDatabase, testPool, type TestDatabase } from '../../support/database.js';
 
 export const STATES = ['draft', 'sent', 'sale', 'done', 'cancel'] as const;
 
@@ -42,7 +42,7 @@ export class ErpOrders {
 
   static async create(rows: number): Promise<ErpOrders> {
     const database = await createTestDatabase('erp');
-    const pool = new pg.Pool({ connectionString: database.url, max: 2 });
+    const pool = testPool(database.url);
     await pool.query(`
       CREATE TABLE sale_order (
         id serial PRIMARY KEY,
