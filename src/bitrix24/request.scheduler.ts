@@ -229,6 +229,7 @@ export class RequestScheduler {
   async #claimOperating(claims: readonly OperatingClaim[]): Promise<Requeue | undefined> {
     const { store, portal, clock, operating: policy } = this.#options;
     const now = clock.now();
+    const ownOut = claims.map((claim) => this.#state(claim.method).ownInFlightCalls);
     claims.forEach((claim) => this.#hold(claim, 1));
     let shared: SharedMethodBudget[];
     try {
@@ -243,10 +244,12 @@ export class RequestScheduler {
         const view = shared[index];
         const state = this.#state(claim.method);
         state.operating = mergeOperating(state.operating, view.operating);
+        // Cost out counts every live process's; a probe is waited for only when it is our own: another process's
+        // probe may never answer (that process may be dead), and its cost counts in the seconds anyway.
         const traffic = {
           lastSentAtMs: state.lastSentAtMs,
           inFlightSeconds: Math.max(0, view.inFlightSeconds - claim.seconds),
-          inFlightCalls: Math.max(0, view.inFlightCalls - claim.calls),
+          inFlightCalls: ownOut[index],
         };
         return operatingDelayMs(state.operating, traffic, claim.seconds, clock.now(), policy);
       }),

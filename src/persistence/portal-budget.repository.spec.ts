@@ -150,14 +150,26 @@ describe(`${PortalBudgetRepository.name} (PostgreSQL only)`, () => {
   });
   afterAll(async () => db.close());
 
-  it('forgets a claim left by a crashed process once it is older than three minutes', async () => {
-    const store = new PortalBudgetRepository(db.dataSource);
-    await store.claimOperating(PORTAL, [{ method: 'crm.deal.add', seconds: 5, calls: 50 }], 0);
-    const [later] = await store.claimOperating(
+  it("stops counting a dead process's cost out once it has not claimed for 90 s, whatever the others do", async () => {
+    const crashed = new PortalBudgetRepository(db.dataSource);
+    const survivor = new PortalBudgetRepository(db.dataSource);
+    await crashed.claimOperating(PORTAL, [{ method: 'crm.deal.add', seconds: 5, calls: 50 }], 0);
+
+    const [soon] = await survivor.claimOperating(
       PORTAL,
       [{ method: 'crm.deal.add', seconds: 1, calls: 10 }],
-      180_001,
+      1_000,
     );
+    await survivor.settleOperating(PORTAL, [
+      { method: 'crm.deal.add', releasedSeconds: 1, releasedCalls: 10, operating: undefined },
+    ]);
+    const [later] = await survivor.claimOperating(
+      PORTAL,
+      [{ method: 'crm.deal.add', seconds: 1, calls: 10 }],
+      90_001,
+    );
+
+    expect(soon).toMatchObject({ inFlightSeconds: 6, inFlightCalls: 60 });
     expect(later).toMatchObject({ inFlightSeconds: 1, inFlightCalls: 10 });
   });
 });

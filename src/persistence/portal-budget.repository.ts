@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { BucketLimits } from '../bitrix24/leaky-bucket.js';
@@ -12,8 +13,11 @@ import type {
   SlotRequest,
 } from '../bitrix24/portal-budget.store.js';
 
-/** A claim older than this is taken for one left by a crashed process (the cloud cuts requests at 60 s). */
-const ABANDONED_CLAIM_MS = 180_000;
+/**
+ * A process's claims count while it claimed within this long: one that died stops claiming, and its cost still out
+ * stops counting (the cloud cuts requests at 60 s).
+ */
+const ABANDONED_CLAIM_MS = 90_000;
 
 // The bucket drained to $2 (now, ms) at $3 requests per second, as in leaky-bucket.ts `levelAt`.
 const DRAINED = `GREATEST(0, b.level - GREATEST(0, $2 - b.level_at_ms) / 1000.0 * $3)`;
@@ -21,9 +25,9 @@ const DRAINED = `GREATEST(0, b.level - GREATEST(0, $2 - b.level_at_ms) / 1000.0 
 const GRANTED = `CASE WHEN b.paused_until_ms > $2 THEN 0
   ELSE GREATEST(0, LEAST($5, floor($4 - ${DRAINED} + 1e-9)))::integer END`;
 
-// The settlement's view (u) comes from a newer answer than the stored one (m).
-const NEWER = `(u.observed AND (NOT m.observed
-  OR COALESCE(u.portal_at, '-infinity'::float8) > COALESCE(m.portal_at, '-infinity'::float8)))`;
+// The answer being stored (EXCLUDED) is newer than the stored one (m).
+const NEWER = `(NOT m.observed
+  OR COALESCE(EXCLUDED.portal_at, '-infinity'::float8) > COALESCE(m.portal_at, '-infinity'::float8))`;
 
 interface BucketRow {
   last_granted: number;
@@ -52,6 +56,9 @@ interface MethodRow {
  */
 @Injectable()
 export class PortalBudgetRepository implements PortalBudgetStore {
+  /** This process's name on its claims. */
+  private readonly owner = randomUUID();
+
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async takeSlots(request: SlotRequest): Promise<SlotGrant> {
@@ -91,33 +98,46 @@ export class PortalBudgetRepository implements PortalBudgetStore {
     );
   }
 
+  /**
+   * Adds this process's claim to its own row, then reads every live process's cost still out. Two statements:
+   * two processes claiming at once see at least one of them the other's claim, so never both miss each other.
+   */
   async claimOperating(
     portal: string,
     claims: readonly OperatingClaim[],
     nowMs: number,
   ): Promise<SharedMethodBudget[]> {
     const sorted = [...claims].sort((a, b) => a.method.localeCompare(b.method));
-    const rows = await this.dataSource.query<MethodRow[]>(
-      `INSERT INTO portal_method_budget AS m (portal, method, in_flight_seconds, in_flight_calls, claimed_at_ms)
-       SELECT $1, u.method, u.seconds, u.calls, $5
+    const methods = sorted.map((claim) => claim.method);
+    await this.dataSource.query(
+      `INSERT INTO portal_method_claim AS c (portal, method, owner, in_flight_seconds, in_flight_calls, claimed_at_ms)
+       SELECT $1, u.method, $5, u.seconds, u.calls, $6
          FROM unnest($2::text[], $3::float8[], $4::integer[]) WITH ORDINALITY AS u(method, seconds, calls, n)
         ORDER BY u.n
-       ON CONFLICT (portal, method) DO UPDATE SET
-         in_flight_seconds = CASE WHEN m.claimed_at_ms < $5 - $6 THEN 0 ELSE m.in_flight_seconds END
-                             + EXCLUDED.in_flight_seconds,
-         in_flight_calls = CASE WHEN m.claimed_at_ms < $5 - $6 THEN 0 ELSE m.in_flight_calls END
-                           + EXCLUDED.in_flight_calls,
-         claimed_at_ms = GREATEST(m.claimed_at_ms, $5)
-       RETURNING method, observed, operating_seconds, reset_at_ms, call_cost_seconds, blocked_until_ms,
-                 portal_at, in_flight_seconds, in_flight_calls`,
+       ON CONFLICT (portal, method, owner) DO UPDATE SET
+         in_flight_seconds = c.in_flight_seconds + EXCLUDED.in_flight_seconds,
+         in_flight_calls = c.in_flight_calls + EXCLUDED.in_flight_calls,
+         claimed_at_ms = GREATEST(c.claimed_at_ms, EXCLUDED.claimed_at_ms)`,
       [
         portal,
-        sorted.map((claim) => claim.method),
+        methods,
         sorted.map((claim) => claim.seconds),
         sorted.map((claim) => claim.calls),
+        this.owner,
         nowMs,
-        ABANDONED_CLAIM_MS,
       ],
+    );
+    const rows = await this.dataSource.query<MethodRow[]>(
+      `SELECT u.method, COALESCE(m.observed, false) AS observed, COALESCE(m.operating_seconds, 0) AS operating_seconds,
+              m.reset_at_ms, COALESCE(m.call_cost_seconds, 0) AS call_cost_seconds, m.blocked_until_ms, m.portal_at,
+              COALESCE(out.seconds, 0) AS in_flight_seconds, COALESCE(out.calls, 0)::integer AS in_flight_calls
+         FROM unnest($2::text[]) AS u(method)
+         LEFT JOIN portal_method_budget m ON m.portal = $1 AND m.method = u.method
+         LEFT JOIN LATERAL (
+           SELECT sum(c.in_flight_seconds) AS seconds, sum(c.in_flight_calls) AS calls FROM portal_method_claim c
+            WHERE c.portal = $1 AND c.method = u.method AND c.claimed_at_ms >= $3::float8 - $4::float8
+         ) AS out ON true`,
+      [portal, methods, nowMs, ABANDONED_CLAIM_MS],
     );
     const byMethod = new Map(rows.map((row) => [row.method, toShared(row)]));
     return claims.map((claim) => byMethod.get(claim.method) ?? unclaimed(claim.method));
@@ -129,36 +149,43 @@ export class PortalBudgetRepository implements PortalBudgetStore {
       return;
     }
     const sorted = [...settlements].sort((a, b) => a.method.localeCompare(b.method));
-    const column = <T>(pick: (operating: MethodOperating) => T) =>
-      sorted.map((s) => (s.operating === undefined ? null : (pick(s.operating) ?? null)));
     await this.dataSource.query(
-      `WITH u AS (
-         SELECT * FROM unnest($2::text[], $3::float8[], $4::integer[], $5::boolean[], $6::float8[],
-                              $7::float8[], $8::float8[], $9::float8[], $10::float8[])
-           AS u(method, seconds, calls, observed, operating, reset_at, cost, blocked_until, portal_at)
-       ),
-       locked AS (
-         SELECT m.method FROM portal_method_budget m
-          WHERE m.portal = $1 AND m.method IN (SELECT method FROM u)
-          ORDER BY m.method FOR UPDATE
-       )
-       UPDATE portal_method_budget m SET
-         in_flight_seconds = GREATEST(0, m.in_flight_seconds - u.seconds),
-         in_flight_calls = GREATEST(0, m.in_flight_calls - u.calls),
-         observed = m.observed OR u.observed,
-         operating_seconds = CASE WHEN ${NEWER} THEN u.operating ELSE m.operating_seconds END,
-         reset_at_ms = CASE WHEN ${NEWER} THEN u.reset_at ELSE m.reset_at_ms END,
-         call_cost_seconds = CASE WHEN ${NEWER} THEN u.cost ELSE m.call_cost_seconds END,
-         portal_at = CASE WHEN ${NEWER} THEN u.portal_at ELSE m.portal_at END,
-         blocked_until_ms = GREATEST(m.blocked_until_ms, u.blocked_until)
-       FROM u
-       WHERE m.portal = $1 AND m.method = u.method AND m.method IN (SELECT method FROM locked)`,
+      `UPDATE portal_method_claim c SET
+         in_flight_seconds = GREATEST(0, c.in_flight_seconds - u.seconds),
+         in_flight_calls = GREATEST(0, c.in_flight_calls - u.calls)
+         FROM unnest($2::text[], $3::float8[], $4::integer[]) AS u(method, seconds, calls)
+        WHERE c.portal = $1 AND c.method = u.method AND c.owner = $5`,
       [
         portal,
         sorted.map((s) => s.method),
         sorted.map((s) => s.releasedSeconds),
         sorted.map((s) => s.releasedCalls),
-        sorted.map((s) => s.operating !== undefined),
+        this.owner,
+      ],
+    );
+    const answered = sorted.filter((s) => s.operating !== undefined);
+    if (answered.length === 0) {
+      return;
+    }
+    const column = <T>(pick: (operating: MethodOperating) => T) =>
+      answered.map((s) => pick(s.operating as MethodOperating) ?? null);
+    await this.dataSource.query(
+      `INSERT INTO portal_method_budget AS m (portal, method, observed, operating_seconds, reset_at_ms,
+                                              call_cost_seconds, blocked_until_ms, portal_at)
+       SELECT $1, u.method, true, u.operating, u.reset_at, u.cost, u.blocked_until, u.portal_at
+         FROM unnest($2::text[], $3::float8[], $4::float8[], $5::float8[], $6::float8[], $7::float8[])
+              WITH ORDINALITY AS u(method, operating, reset_at, cost, blocked_until, portal_at, n)
+        ORDER BY u.n
+       ON CONFLICT (portal, method) DO UPDATE SET
+         observed = true,
+         operating_seconds = CASE WHEN ${NEWER} THEN EXCLUDED.operating_seconds ELSE m.operating_seconds END,
+         reset_at_ms = CASE WHEN ${NEWER} THEN EXCLUDED.reset_at_ms ELSE m.reset_at_ms END,
+         call_cost_seconds = CASE WHEN ${NEWER} THEN EXCLUDED.call_cost_seconds ELSE m.call_cost_seconds END,
+         portal_at = CASE WHEN ${NEWER} THEN EXCLUDED.portal_at ELSE m.portal_at END,
+         blocked_until_ms = GREATEST(m.blocked_until_ms, EXCLUDED.blocked_until_ms)`,
+      [
+        portal,
+        answered.map((s) => s.method),
         column((o) => o.operatingSeconds),
         column((o) => o.resetAtMs),
         column((o) => o.callCostSeconds),

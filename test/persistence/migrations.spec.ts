@@ -37,6 +37,7 @@ describe('migrations', () => {
         'oauth_token',
         'portal_budget',
         'portal_method_budget',
+        'portal_method_claim',
         'sync_cursor',
         'sync_operation',
         'sync_run',
