@@ -31,6 +31,7 @@ export interface FieldChange {
   where: `status IN ('pending', 'in_flight', 'failed')`,
 })
 @Index('ix_sync_operation_created', ['createdAt'])
+@Index('ix_sync_operation_open_order', ['mapping', 'id'], { where: `status IN ('pending', 'in_flight')` })
 @Index('ux_sync_operation_open_key', ['mapping', 'erpKey'], {
   unique: true,
   where: `status IN ('pending', 'in_flight')`,
