@@ -70,7 +70,7 @@ describe('mapping schema', () => {
     [
       'maxLength on a money field',
       { column: 'a', type: 'money', maxLength: 10 },
-      'fields.T.maxLength: applies to type string only, not money',
+      'fields.T.maxLength: applies to type string or multi only, not money',
     ],
     [
       'a timezone on a string field',
@@ -136,6 +136,58 @@ describe('mapping schema', () => {
         delete: { policy: 'close', stage: 'C2:LOSE' },
       }),
     ).toEqual([]);
+  });
+});
+
+describe('mapping schema: companies and contacts', () => {
+  const company = (extra: Record<string, unknown>) => problemsOf({ entity: 'company', ...extra });
+
+  it('accepts a company with multi-fields, and defaults the entity to deal', () => {
+    expect(
+      company({
+        fields: {
+          TITLE: { column: 'name' },
+          EMAIL: { column: 'email', type: 'multi', valueType: 'WORK' },
+          PHONE: { column: 'phone', type: 'multi' },
+        },
+        delete: { policy: 'delete' },
+      }),
+    ).toEqual([]);
+    expect(mappingSchema.parse(minimal).entity).toBe('deal');
+  });
+
+  it.each([
+    [
+      'the close policy',
+      { delete: { policy: 'close', stage: 'LOSE' } },
+      ['delete.policy: close moves a deal to a stage; a company has none (use ignore or delete)'],
+    ],
+    [
+      'a funnel',
+      { target: { originatorId: 'erp', categoryId: 3 } },
+      ['target.categoryId: applies to deals only, not a company'],
+    ],
+    [
+      'a multi-field written as a scalar',
+      { fields: { EMAIL: { column: 'email' } } },
+      ['fields.EMAIL.type: EMAIL is a multi-field: write type: multi (with valueType, default WORK)'],
+    ],
+    [
+      'type multi on an ordinary field',
+      { fields: { TITLE: { column: 'name', type: 'multi' } } },
+      ['fields.TITLE.type: type multi applies to the multi-fields EMAIL, PHONE, WEB, IM, LINK only'],
+    ],
+  ])('rejects %s on a company', (_name, extra, problems) => {
+    expect(company(extra)).toEqual(problems);
+  });
+
+  it('rejects multi-fields on a deal, and a value type on a plain field', () => {
+    expect(withFields({ EMAIL: { column: 'email', type: 'multi' } })).toEqual([
+      'fields.EMAIL.type: deals have no multi-fields (EMAIL, PHONE… belong to companies and contacts)',
+    ]);
+    expect(withFields({ TITLE: { column: 'name', valueType: 'WORK' } })).toEqual([
+      'fields.TITLE.valueType: applies to type multi only, not string',
+    ]);
   });
 });
 

@@ -44,7 +44,10 @@ const fieldName = z
       'is set by the sync itself (ORIGINATOR_ID/ORIGIN_ID from target and key, CATEGORY_ID from target.categoryId)',
   });
 
-export const FIELD_TYPES = ['string', 'money', 'date', 'datetime', 'boolean', 'integer'] as const;
+export const FIELD_TYPES = ['string', 'money', 'date', 'datetime', 'boolean', 'integer', 'multi'] as const;
+export const ENTITY_TYPES = ['deal', 'company', 'contact'] as const;
+/** CRM multi-fields of companies and contacts (`crm_multifield`, bitrix24-api.md §5b): lists of values with IDs. */
+export const MULTI_FIELDS = ['EMAIL', 'PHONE', 'WEB', 'IM', 'LINK'] as const;
 export const OWNERSHIPS = ['erp', 'fillEmpty', 'createOnly'] as const;
 export const DELETE_POLICIES = ['ignore', 'close', 'delete'] as const;
 
@@ -65,6 +68,7 @@ export function findTemplateProblem(template: string): string | undefined {
 }
 
 const DATE_TYPES: readonly string[] = ['date', 'datetime'];
+const TEXT_TYPES: readonly string[] = ['string', 'multi'];
 
 const fieldSchema = z
   .strictObject({
@@ -75,6 +79,10 @@ const fieldSchema = z
     default: scalar.optional(),
     type: z.enum(FIELD_TYPES).default('string'),
     timezone: timeZone.optional(),
+    valueType: z
+      .string()
+      .regex(/^[A-Z][A-Z_]*$/, 'a multi-field value type in upper case, like WORK, HOME or MOBILE')
+      .optional(),
     maxLength: z.number().int().positive().optional(),
     truncate: z.boolean().default(true),
     ownership: z.enum(OWNERSHIPS).default('erp'),
@@ -97,11 +105,18 @@ const fieldSchema = z
     if (templateProblem !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['template'], message: templateProblem });
     }
-    if (field.maxLength !== undefined && field.type !== 'string') {
+    if (field.maxLength !== undefined && !TEXT_TYPES.includes(field.type)) {
       ctx.addIssue({
         code: 'custom',
         path: ['maxLength'],
-        message: `applies to type string only, not ${field.type}`,
+        message: `applies to type string or multi only, not ${field.type}`,
+      });
+    }
+    if (field.valueType !== undefined && field.type !== 'multi') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['valueType'],
+        message: `applies to type multi only, not ${field.type}`,
       });
     }
     if (field.timezone !== undefined && !DATE_TYPES.includes(field.type)) {
@@ -168,6 +183,8 @@ export const mappingSchema = z
         /^[a-z0-9][a-z0-9_-]{0,62}$/i,
         'letters, digits, - and _ only (max 63), starting with a letter or digit',
       ),
+    /** The CRM entity the mapping writes; its method prefix is `crm.{entity}.*`. */
+    entity: z.enum(ENTITY_TYPES).default('deal'),
     enabled: z.boolean().default(true),
     schedule: cron.optional(),
     fullSweep: cron.optional(),
@@ -184,6 +201,21 @@ export const mappingSchema = z
     retry: retrySchema.default({ maxAttempts: 5, backoff: 60_000 }),
   })
   .superRefine((mapping, ctx) => {
+    if (mapping.entity !== 'deal') {
+      for (const issue of clientProblems(mapping)) {
+        ctx.addIssue({ code: 'custom', ...issue });
+      }
+      return;
+    }
+    for (const [name, field] of Object.entries(mapping.fields)) {
+      if (field.type === 'multi') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['fields', name, 'type'],
+          message: 'deals have no multi-fields (EMAIL, PHONE… belong to companies and contacts)',
+        });
+      }
+    }
     for (const { path, stage } of constantStages(mapping)) {
       const problem = stageProblem(stage, mapping.target.categoryId);
       if (problem !== undefined) {
@@ -191,6 +223,43 @@ export const mappingSchema = z
       }
     }
   });
+
+/**
+ * Companies and contacts: no funnel, no stages to close to, and multi-fields only as `type: multi` (a scalar
+ * sent to a multi-field is refused, bitrix24-api.md §5.8 code 100).
+ */
+function clientProblems(mapping: {
+  entity: string;
+  target: { categoryId: number };
+  fields: Record<string, { type: FieldType }>;
+  delete: { policy: DeletePolicy };
+}): { path: PropertyKey[]; message: string }[] {
+  const problems: { path: PropertyKey[]; message: string }[] = [];
+  if (mapping.delete.policy === 'close') {
+    problems.push({
+      path: ['delete', 'policy'],
+      message: `close moves a deal to a stage; a ${mapping.entity} has none (use ignore or delete)`,
+    });
+  }
+  if (mapping.target.categoryId !== 0) {
+    problems.push({
+      path: ['target', 'categoryId'],
+      message: `applies to deals only, not a ${mapping.entity}`,
+    });
+  }
+  for (const [name, field] of Object.entries(mapping.fields)) {
+    const multi = (MULTI_FIELDS as readonly string[]).includes(name);
+    if (multi !== (field.type === 'multi')) {
+      problems.push({
+        path: ['fields', name, 'type'],
+        message: multi
+          ? `${name} is a multi-field: write type: multi (with valueType, default WORK)`
+          : `type multi applies to the multi-fields ${MULTI_FIELDS.join(', ')} only`,
+      });
+    }
+  }
+  return problems;
+}
 
 /** Stage ids written as constants: STAGE_ID's value, map values and default, and delete.stage. */
 function constantStages(mapping: {
@@ -255,5 +324,6 @@ export type FieldConfig = z.output<typeof fieldSchema>;
 export type SourceConfig = z.output<typeof sourceSchema>;
 export type DeleteConfig = z.output<typeof deleteSchema>;
 export type FieldType = (typeof FIELD_TYPES)[number];
+export type EntityType = (typeof ENTITY_TYPES)[number];
 export type Ownership = (typeof OWNERSHIPS)[number];
 export type DeletePolicy = (typeof DELETE_POLICIES)[number];

@@ -131,7 +131,7 @@ export class ChangePlanner {
       return null;
     }
     const count = await this.links.countUnseen(context.mapping.name, context.run.id);
-    const guard = checkDeleteGuard(count, config, context.mappingIndex);
+    const guard = checkDeleteGuard(count, config, context.mappingIndex, context.compiled.entity);
     if (guard !== null) {
       context.logger.warn(`${runPrefix(context.run)} ${guard.message}`);
       return guard;

@@ -1,4 +1,4 @@
-import type { DealFieldInfo, DealStage, PortalCurrency } from '../../bitrix24/crm-deal.types.js';
+import type { DealFieldInfo, DealStage, PortalCurrency } from '../../bitrix24/crm-entity.types.js';
 import type { FieldConfig, MappingConfig } from '../../config/config.types.js';
 
 export type FindingLevel = 'ok' | 'warn' | 'error';

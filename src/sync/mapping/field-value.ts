@@ -14,6 +14,7 @@ export interface ConversionOptions {
 export function convertValue(type: FieldType, value: unknown, options: ConversionOptions): Converted {
   switch (type) {
     case 'string':
+    case 'multi':
       return toText(value, options.text);
     case 'money':
       return toMoney(value);
@@ -40,6 +41,9 @@ export function canonicalValue(type: FieldType, value: unknown): PayloadValue {
   switch (type) {
     case 'string':
       return textOf(value);
+    case 'multi':
+      // The portal trims a multi-field value (and drops an empty one).
+      return textOf(value).trim() || null;
     case 'money':
       return orText(toMoney(value), value);
     case 'date':

@@ -1,6 +1,7 @@
 import { ConfigError } from '../../config/config.error.js';
 import type {
   DeletePolicy,
+  EntityType,
   FieldConfig,
   FieldType,
   MappingConfig,
@@ -26,6 +27,8 @@ export interface CompiledField {
   readonly name: string;
   readonly type: FieldType;
   readonly ownership: Ownership;
+  /** A multi-field's value type (`WORK`, `HOME`…): the one value of that type the mapping owns. */
+  readonly valueType?: string;
   /** The source columns the field reads. */
   readonly columns: readonly string[];
   /** The Bitrix24 value, or the rule it broke with the column and value named. */
@@ -41,6 +44,7 @@ export interface PayloadSlot {
 /** A mapping prepared once per run: templates parsed, constants and value maps converted. */
 export interface CompiledMapping {
   readonly name: string;
+  readonly entity: EntityType;
   readonly originatorId: string;
   readonly categoryId: number;
   /** Decides whether a removed link whose row comes back is re-created (`delete`) or updated (closed deal). */
@@ -72,12 +76,13 @@ export function compileMapping(mapping: MappingConfig, index?: number): Compiled
   if (problems.length > 0) {
     throw new ConfigError(problems);
   }
-  const fieldTypes: Record<string, FieldType> = { ...IDENTITY_FIELD_TYPES };
+  const fieldTypes: Record<string, FieldType> = identityFieldTypes(mapping.entity);
   for (const field of fields) {
     fieldTypes[field.name] = field.type;
   }
   return {
     name: mapping.name,
+    entity: mapping.entity,
     originatorId: mapping.target.originatorId,
     categoryId: mapping.target.categoryId,
     deletePolicy: mapping.delete.policy,
@@ -103,6 +108,13 @@ export function findMissingColumns(mapping: CompiledMapping, available: readonly
   );
 }
 
+/** Companies and contacts have no funnel: CATEGORY_ID is a deal's identity field only. */
+function identityFieldTypes(entity: EntityType): Record<string, FieldType> {
+  return entity === 'deal'
+    ? { ...IDENTITY_FIELD_TYPES }
+    : { ORIGINATOR_ID: IDENTITY_FIELD_TYPES.ORIGINATOR_ID, ORIGIN_ID: IDENTITY_FIELD_TYPES.ORIGIN_ID };
+}
+
 type Report = (path: string, message: string) => void;
 
 function compileField(name: string, config: FieldConfig, sourceZone: string, report: Report): CompiledField {
@@ -111,7 +123,12 @@ function compileField(name: string, config: FieldConfig, sourceZone: string, rep
     text: { maxLength: config.maxLength, truncate: config.truncate },
   };
   const convert = (value: unknown) => convertValue(config.type, value, options);
-  const base = { name, type: config.type, ownership: config.ownership };
+  const base = {
+    name,
+    type: config.type,
+    ownership: config.ownership,
+    ...(config.type === 'multi' ? { valueType: config.valueType ?? 'WORK' } : {}),
+  };
   if (config.value !== undefined) {
     const constant = convert(config.value);
     if (constant instanceof InvalidValue) {

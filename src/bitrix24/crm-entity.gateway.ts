@@ -5,34 +5,57 @@ import { chunk } from './batch-command.js';
 import type { BatchCommand, CommandOutcome } from './batch.executor.js';
 import { ClientErrorCode } from './error-classification.js';
 import { LIST_PAGE_SIZE, pageThrough } from './list-pager.js';
+import {
+  MULTI_FIELD_NAMES,
+  multiItemsForAdd,
+  multiItemsForUpdate,
+  type MultiFieldTypes,
+} from './multi-field-items.js';
 import type {
-  CrmDeal,
+  CrmEntityType,
+  CrmRecord,
   DealFieldInfo,
-  DealFields,
+  CrmFields,
   DealStage,
   DealUpdate,
   DealWriteOptions,
   DealWriteOutcome,
   PortalCurrency,
   StageSemantics,
-} from './crm-deal.types.js';
+} from './crm-entity.types.js';
 
 /** ORIGIN_IDs per lookup command: leaves room in a 50-row page for a few duplicates per id. */
 const ORIGIN_IDS_PER_LOOKUP = 25;
 
-/** Bitrix24 CRM deals in domain terms, on top of the client (batched writes, per-deal outcomes). */
+/**
+ * Bitrix24 CRM records of one entity (deals, companies or contacts: the same `crm.{entity}.*` methods) in
+ * domain terms, on top of the client: batched writes with per-record outcomes, lookups by origin.
+ */
 @Injectable()
-export class CrmDealGateway {
-  constructor(private readonly client: Bitrix24Client) {}
+export class CrmEntityGateway {
+  private readonly prefix: string;
 
-  /** `crm.deal.add` per draft; each outcome carries the new deal id. Drafts should carry ORIGINATOR_ID + ORIGIN_ID. */
+  constructor(
+    private readonly client: Bitrix24Client,
+    readonly entity: CrmEntityType = 'deal',
+  ) {
+    this.prefix = `crm.${entity}`;
+  }
+
+  /** The same portal's records of another entity. */
+  forEntity(entity: CrmEntityType): CrmEntityGateway {
+    return entity === this.entity ? this : new CrmEntityGateway(this.client, entity);
+  }
+
+  /** `crm.{entity}.add` per draft; each outcome carries the new id. Drafts should carry ORIGINATOR_ID + ORIGIN_ID. */
   async createMany(
-    deals: readonly DealFields[],
+    drafts: readonly CrmFields[],
     options: DealWriteOptions = {},
   ): Promise<DealWriteOutcome[]> {
-    const commands = deals.map((fields) => ({
-      method: 'crm.deal.add',
-      params: { fields, ...writeParams(options) },
+    const multi = options.multiFields ?? {};
+    const commands = drafts.map((fields) => ({
+      method: `${this.prefix}.add`,
+      params: { fields: multiItemsForAdd(fields, multi), ...writeParams(options) },
     }));
     const outcomes = await this.client.batch(commands, { beforeSend: options.beforeSend });
     return outcomes.map((outcome, index) =>
@@ -51,16 +74,17 @@ export class CrmDealGateway {
     updates: readonly DealUpdate[],
     options: DealWriteOptions = {},
   ): Promise<DealWriteOutcome[]> {
-    const commands = updates.map((update) => ({
-      method: 'crm.deal.update',
-      params: { id: update.dealId, fields: update.fields, ...writeParams(options) },
+    const fieldsOf = await this.withMultiItems(updates, options.multiFields ?? {});
+    const commands = updates.map((update, index) => ({
+      method: `${this.prefix}.update`,
+      params: { id: update.dealId, fields: fieldsOf[index], ...writeParams(options) },
     }));
     const outcomes = await this.client.batch(commands, { beforeSend: options.beforeSend });
     return outcomes.map((outcome, index) =>
       toWriteOutcome(
         outcome,
         (result) => (isTrue(result) ? updates[index].dealId : undefined),
-        'crm.deal.update',
+        commands[index].method,
       ),
     );
   }
@@ -70,39 +94,62 @@ export class CrmDealGateway {
     options: Pick<DealWriteOptions, 'beforeSend'> = {},
   ): Promise<DealWriteOutcome[]> {
     const outcomes = await this.client.batch(
-      dealIds.map((id) => ({ method: 'crm.deal.delete', params: { id } })),
+      dealIds.map((id) => ({ method: `${this.prefix}.delete`, params: { id } })),
       { beforeSend: options.beforeSend },
     );
     return outcomes.map((outcome, index) =>
-      toWriteOutcome(outcome, (result) => (isTrue(result) ? dealIds[index] : undefined), 'crm.deal.delete'),
+      toWriteOutcome(
+        outcome,
+        (result) => (isTrue(result) ? dealIds[index] : undefined),
+        `${this.prefix}.delete`,
+      ),
     );
   }
 
   /**
-   * Our deals for these ERP keys: batched `crm.deal.list` with `ORIGINATOR_ID` and `@ORIGIN_ID`.
+   * Update fields with multi-fields as items. Only records whose update sets a multi-field are read (one
+   * batched `get`), for the IDs of the values to change in place (bitrix24-api.md §5b).
+   */
+  private async withMultiItems(updates: readonly DealUpdate[], multi: MultiFieldTypes): Promise<CrmFields[]> {
+    const touches = (update: DealUpdate) => Object.keys(multi).some((name) => name in update.fields);
+    const current = await this.getMany(updates.filter(touches).map((update) => update.dealId));
+    return updates.map((update) =>
+      touches(update)
+        ? multiItemsForUpdate(update.fields, multi, current.get(update.dealId) ?? null)
+        : update.fields,
+    );
+  }
+
+  /** What `select` names when a caller names nothing: every field, multi-fields included (list omits them). */
+  get allFields(): readonly string[] {
+    return this.entity === 'deal' ? ['*', 'UF_*'] : ['*', 'UF_*', ...MULTI_FIELD_NAMES];
+  }
+
+  /**
+   * Our records for these ERP keys: batched `crm.{entity}.list` with `ORIGINATOR_ID` and `@ORIGIN_ID`.
    * Every requested id is a key of the map ([] when no deal carries it). Throws if any lookup fails:
    * "absent" is never guessed, since it would lead to a duplicate create.
    */
   async findByOrigin(
     originatorId: string,
     originIds: readonly string[],
-    select: readonly string[] = ['*', 'UF_*'],
-  ): Promise<Map<string, CrmDeal[]>> {
-    const found = new Map<string, CrmDeal[]>(originIds.map((id) => [id, []]));
+    select: readonly string[] = this.allFields,
+  ): Promise<Map<string, CrmRecord[]>> {
+    const found = new Map<string, CrmRecord[]>(originIds.map((id) => [id, []]));
     const fields = withKeys(select, ['ID', 'ORIGIN_ID']);
     const groups = chunk([...new Set(originIds)], ORIGIN_IDS_PER_LOOKUP);
     const filterOf = (ids: string[]) => ({ ORIGINATOR_ID: originatorId, '@ORIGIN_ID': ids });
     const commands: BatchCommand[] = groups.map((ids) => ({
-      method: 'crm.deal.list',
+      method: `${this.prefix}.list`,
       params: { order: { ID: 'ASC' }, filter: { ...filterOf(ids), '>ID': 0 }, select: fields, start: -1 },
     }));
-    const outcomes = await this.client.batch<CrmDeal[]>(commands);
+    const outcomes = await this.client.batch<CrmRecord[]>(commands);
     for (const [index, outcome] of outcomes.entries()) {
       const rows = readOrThrow(outcome);
       collect(found, rows);
       if (rows.length >= LIST_PAGE_SIZE) {
         const rest = { ...filterOf(groups[index]), '>ID': rows[rows.length - 1].ID };
-        for await (const page of pageThrough<CrmDeal>(this.client, 'crm.deal.list', {
+        for await (const page of pageThrough<CrmRecord>(this.client, `${this.prefix}.list`, {
           filter: rest,
           select: fields,
         })) {
@@ -113,9 +160,9 @@ export class CrmDealGateway {
     return found;
   }
 
-  /** Whether any deal carries this ORIGINATOR_ID: one `crm.deal.list` request without a count. */
-  async hasDeals(originatorId: string): Promise<boolean> {
-    const { result } = await this.client.call<CrmDeal[]>('crm.deal.list', {
+  /** Whether any record carries this ORIGINATOR_ID: one `crm.{entity}.list` request without a count. */
+  async hasRecords(originatorId: string): Promise<boolean> {
+    const { result } = await this.client.call<CrmRecord[]>(`${this.prefix}.list`, {
       order: { ID: 'ASC' },
       filter: { ORIGINATOR_ID: originatorId },
       select: ['ID'],
@@ -124,12 +171,12 @@ export class CrmDealGateway {
     return result.length > 0;
   }
 
-  /** Every deal with this ORIGINATOR_ID, in ID order, paged the fast way. */
-  async *iterateDeals(
+  /** Every record with this ORIGINATOR_ID, in ID order, paged the fast way. */
+  async *iterateRecords(
     originatorId: string,
-    select: readonly string[] = ['*', 'UF_*'],
-  ): AsyncGenerator<CrmDeal, void, undefined> {
-    for await (const page of pageThrough<CrmDeal>(this.client, 'crm.deal.list', {
+    select: readonly string[] = this.allFields,
+  ): AsyncGenerator<CrmRecord, void, undefined> {
+    for await (const page of pageThrough<CrmRecord>(this.client, `${this.prefix}.list`, {
       filter: { ORIGINATOR_ID: originatorId },
       select,
     })) {
@@ -137,13 +184,16 @@ export class CrmDealGateway {
     }
   }
 
-  /** Deals by id (batched `crm.deal.get`); null when the portal says "Not found". Other failures throw. */
-  async getMany(dealIds: readonly number[]): Promise<Map<number, CrmDeal | null>> {
-    const ids = [...new Set(dealIds)];
-    const outcomes = await this.client.batch<CrmDeal>(
-      ids.map((id) => ({ method: 'crm.deal.get', params: { id } })),
+  /** Records by id (batched `crm.{entity}.get`); null when the portal says "Not found". Other failures throw. */
+  async getMany(recordIds: readonly number[]): Promise<Map<number, CrmRecord | null>> {
+    const ids = [...new Set(recordIds)];
+    if (ids.length === 0) {
+      return new Map();
+    }
+    const outcomes = await this.client.batch<CrmRecord>(
+      ids.map((id) => ({ method: `${this.prefix}.get`, params: { id } })),
     );
-    const deals = new Map<number, CrmDeal | null>();
+    const deals = new Map<number, CrmRecord | null>();
     outcomes.forEach((outcome, index) => {
       if (outcome.status !== 'ok' && outcome.error.reason === RecordErrorReason.NotFound) {
         deals.set(ids[index], null);
@@ -155,7 +205,7 @@ export class CrmDealGateway {
   }
 
   async fields(): Promise<Record<string, DealFieldInfo>> {
-    return (await this.client.call<Record<string, DealFieldInfo>>('crm.deal.fields')).result;
+    return (await this.client.call<Record<string, DealFieldInfo>>(`${this.prefix}.fields`)).result;
   }
 
   /** Stages of a funnel in portal order (`crm.status.list`, entity DEAL_STAGE or DEAL_STAGE_{id}). */
@@ -219,8 +269,8 @@ function readOrThrow<T>(outcome: CommandOutcome<T>): T {
   return outcome.result;
 }
 
-function collect(found: Map<string, CrmDeal[]>, rows: readonly CrmDeal[]): void {
-  for (const row of Array.isArray(rows) ? (rows as readonly CrmDeal[]) : []) {
+function collect(found: Map<string, CrmRecord[]>, rows: readonly CrmRecord[]): void {
+  for (const row of Array.isArray(rows) ? (rows as readonly CrmRecord[]) : []) {
     const list = typeof row.ORIGIN_ID === 'string' ? found.get(row.ORIGIN_ID) : undefined;
     if (list && !list.some((deal) => deal.ID === row.ID)) {
       list.push(row);

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Bitrix24Client } from '../../src/bitrix24/bitrix24.client.js';
 import { Bitrix24ErrorClass } from '../../src/bitrix24/bitrix24.error.js';
-import { CrmDealGateway } from '../../src/bitrix24/crm-deal.gateway.js';
-import type { CrmDeal } from '../../src/bitrix24/crm-deal.types.js';
+import { CrmEntityGateway } from '../../src/bitrix24/crm-entity.gateway.js';
+import type { CrmRecord } from '../../src/bitrix24/crm-entity.types.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { webhookClient } from './support/emulator-client.js';
 import { setOnlyFaults } from './support/faults.js';
@@ -14,15 +14,15 @@ const draft = (originId: string, extra: Record<string, string> = {}) => ({
   ...extra,
 });
 
-describe(CrmDealGateway.name, () => {
+describe(CrmEntityGateway.name, () => {
   let emulator: RunningEmulator;
   let client: Bitrix24Client;
-  let gateway: CrmDealGateway;
+  let gateway: CrmEntityGateway;
 
   beforeAll(async () => {
     emulator = await startEmulator({ categories: [{ id: 1, name: 'Wholesale' }] });
     client = webhookClient(emulator);
-    gateway = new CrmDealGateway(client);
+    gateway = new CrmEntityGateway(client);
   });
   afterEach(() => {
     setOnlyFaults(emulator);
@@ -110,8 +110,8 @@ describe(CrmDealGateway.name, () => {
       ...Array.from({ length: 130 }, (_, index) => draft(String(index))),
       { ...draft('x'), ORIGINATOR_ID: 'other' },
     ]);
-    const seen: CrmDeal[] = [];
-    for await (const deal of gateway.iterateDeals('erp', ['ORIGIN_ID'])) {
+    const seen: CrmRecord[] = [];
+    for await (const deal of gateway.iterateRecords('erp', ['ORIGIN_ID'])) {
       seen.push(deal);
     }
     expect(seen).toHaveLength(130);
