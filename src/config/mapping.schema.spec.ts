@@ -191,6 +191,77 @@ describe('mapping schema: companies and contacts', () => {
   });
 });
 
+describe('mapping schema: link fields', () => {
+  const mapping = (name: string, entity: string, fields: Record<string, unknown>) => ({
+    name,
+    entity,
+    source: { table: name, key: 'id' },
+    target: { originatorId: 'erp' },
+    fields: { TITLE: { column: 'name' }, ...fields },
+  });
+  const fileProblems = (mappings: unknown[]) => {
+    const result = syncFileSchema.safeParse({ mappings });
+    return result.success
+      ? []
+      : result.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
+  };
+
+  it('accepts a deal linked to a company and a contact, and a contact linked to the company', () => {
+    expect(
+      fileProblems([
+        mapping('orders', 'deal', {
+          COMPANY_ID: { link: 'customers', column: 'partner_id' },
+          CONTACT_ID: { link: 'people', column: 'contact_id' },
+        }),
+        mapping('customers', 'company', {}),
+        mapping('people', 'contact', { COMPANY_ID: { link: 'customers', column: 'parent_id' } }),
+      ]),
+    ).toEqual([]);
+  });
+
+  it('lists a cycle between mappings as a configuration error', () => {
+    expect(
+      fileProblems([
+        mapping('a', 'deal', { UF_CRM_B: { link: 'b', column: 'b_id' } }),
+        mapping('b', 'deal', { UF_CRM_C: { link: 'c', column: 'c_id' } }),
+        mapping('c', 'deal', { UF_CRM_A: { link: 'a', column: 'a_id' } }),
+      ]),
+    ).toEqual(['mappings[0]: links form a cycle: a → b → c → a']);
+  });
+
+  it.each([
+    [
+      'an unknown mapping',
+      [mapping('orders', 'deal', { COMPANY_ID: { link: 'nope', column: 'p' } })],
+      ['mappings[0].fields.COMPANY_ID.link: no mapping is named "nope" (configured: orders)'],
+    ],
+    [
+      'itself',
+      [mapping('orders', 'deal', { UF_CRM_PARENT: { link: 'orders', column: 'p' } })],
+      ['mappings[0].fields.UF_CRM_PARENT.link: a mapping cannot link to itself'],
+    ],
+    [
+      'a mapping of the wrong entity',
+      [
+        mapping('orders', 'deal', { COMPANY_ID: { link: 'people', column: 'p' } }),
+        mapping('people', 'contact', {}),
+      ],
+      ['mappings[0].fields.COMPANY_ID.link: COMPANY_ID takes a company\'s ID, but "people" syncs contacts'],
+    ],
+  ])('rejects a link to %s', (_name, mappings, problems) => {
+    expect(fileProblems(mappings)).toEqual(problems);
+  });
+
+  it('rejects a link without a column, or with a type', () => {
+    expect(withFields({ COMPANY_ID: { link: 'customers', value: 1 } })).toEqual([
+      "fields.COMPANY_ID.column: a link needs the column holding the parent's key",
+    ]);
+    expect(withFields({ COMPANY_ID: { link: 'customers', column: 'p', type: 'integer' } })).toEqual([
+      "fields.COMPANY_ID.type: a link's value is the parent's Bitrix24 ID: it takes no type or maxLength",
+    ]);
+  });
+});
+
 describe(findTemplateProblem.name, () => {
   it.each([
     ['{{name}} {{partner_name}}', false],

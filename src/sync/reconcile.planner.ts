@@ -17,6 +17,7 @@ import { changeEntries } from './change-entries.js';
 import { ChangeKind, type DealChange, type DealLinkState } from './plan/deal-change.js';
 import { diffRow } from './plan/deal-diff.js';
 import { liveValues } from './mapping/live-values.js';
+import { ParentLinks } from './parent-links.js';
 import {
   checkDeleteGuard,
   NO_ORPHANS,
@@ -50,6 +51,7 @@ export class ReconcilePlanner {
     private readonly links: DealLinkRepository,
     private readonly operations: SyncOperationRepository,
     private readonly runs: SyncRunRepository,
+    private readonly parents: ParentLinks,
   ) {}
 
   async plan(context: RunContext): Promise<PlanOutcome> {
@@ -114,6 +116,7 @@ export class ReconcilePlanner {
       context,
       deals.map(keyOf).filter((key) => key !== ''),
     );
+    const parents = await this.parents.resolve(context, [...rows.values()]);
     const changes: DealChange[] = [];
     const orphans: UnseenLink[] = [];
     for (const deal of deals) {
@@ -138,11 +141,17 @@ export class ReconcilePlanner {
             context.compiled,
             { row, link: adoptedState(Number(deal.ID)), live: liveValues(context.compiled, deal) },
             new Date(),
+            parents,
           ),
         );
       } else if (!link.removed) {
         changes.push(
-          diffRow(context.compiled, { row, link, live: liveValues(context.compiled, deal) }, new Date()),
+          diffRow(
+            context.compiled,
+            { row, link, live: liveValues(context.compiled, deal) },
+            new Date(),
+            parents,
+          ),
         );
       }
     }
@@ -169,10 +178,16 @@ export class ReconcilePlanner {
         context,
         missing.map((link) => link.erpKey),
       );
+      const parents = await this.parents.resolve(context, [...rows.values()]);
       const changes = missing
         .filter((link) => rows.has(link.erpKey))
         .map((link) =>
-          diffRow(context.compiled, { row: rows.get(link.erpKey) as ErpRow, link, live: null }, new Date()),
+          diffRow(
+            context.compiled,
+            { row: rows.get(link.erpKey) as ErpRow, link, live: null },
+            new Date(),
+            parents,
+          ),
         );
       if (changes.length > 0) {
         context.logger.warn(

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { PrintedMultiValue, PrintedRecord } from '../../src/emulator/index.js';
 import { RunMode, RunStatus, type SyncRun } from '../../src/persistence/entities/sync-run.entity.js';
-import { addCustomers, CUSTOMERS_MAPPING } from './support/erp-customers.js';
+import { addCustomers, CUSTOMERS_MAPPING } from './support/erp-graph.js';
 import { startSyncHarness, type SyncHarness } from './support/sync-harness.js';
 
 const CUSTOMERS = 300;

@@ -29,6 +29,8 @@ export interface CompiledField {
   readonly ownership: Ownership;
   /** A multi-field's value type (`WORK`, `HOME`…): the one value of that type the mapping owns. */
   readonly valueType?: string;
+  /** A link field: `evaluate` gives the parent's ERP key, which mapRow resolves to the parent's Bitrix24 ID. */
+  readonly link?: string;
   /** The source columns the field reads. */
   readonly columns: readonly string[];
   /** The Bitrix24 value, or the rule it broke with the column and value named. */
@@ -57,6 +59,8 @@ export interface CompiledMapping {
   readonly fieldTypes: FieldTypes;
   /** Every source column a field reads, sorted. */
   readonly columns: readonly string[];
+  /** The link fields, by name. */
+  readonly links: readonly CompiledField[];
 }
 
 /**
@@ -92,6 +96,7 @@ export function compileMapping(mapping: MappingConfig, index?: number): Compiled
       .map((name) => ({ name, type: fieldTypes[name], field: fields.find((field) => field.name === name) })),
     fieldTypes,
     columns: [...new Set(fields.flatMap((field) => field.columns))].sort(),
+    links: fields.filter((field) => field.link !== undefined),
   };
 }
 
@@ -139,6 +144,9 @@ function compileField(name: string, config: FieldConfig, sourceZone: string, rep
   if (config.template !== undefined) {
     return { ...base, ...compileTemplate(config.template, convert, report) };
   }
+  if (config.link !== undefined) {
+    return compileLink(name, config.link, config.column ?? '', config.ownership);
+  }
   const column = config.column ?? '';
   const read = config.map === undefined ? convert : compileValueMap(column, config, convert, report);
   return {
@@ -153,6 +161,28 @@ function compileField(name: string, config: FieldConfig, sourceZone: string, rep
       return converted instanceof InvalidValue
         ? explain(converted, `column "${column}" value`, raw)
         : converted;
+    },
+  };
+}
+
+/**
+ * A link field's value is the parent's Bitrix24 ID, compared as an integer; evaluated here it is the parent's
+ * ERP key as text (the key's form, see erp-key.ts), or null when the column is NULL or blank.
+ */
+function compileLink(name: string, link: string, column: string, ownership: Ownership): CompiledField {
+  return {
+    name,
+    type: 'integer',
+    ownership,
+    link,
+    columns: [column],
+    evaluate: (values) => {
+      const raw = values[column];
+      if (raw === undefined) {
+        return missingColumn(column);
+      }
+      const key = raw === null ? '' : String(raw);
+      return key.trim() === '' ? null : key;
     },
   };
 }

@@ -1,0 +1,77 @@
+import type { ErpOrders } from './erp-orders.js';
+
+/*
+ * The order as a graph (DESIGN §6b): Odoo-like customers (`res_partner`) synced as companies, and the fixture's
+ * orders (`sale_order`) linked to them by `partner_id`.
+ */
+
+/** A company mapping over the fixture's `res_partner` (Odoo-like customers), with e-mail and phone multi-fields. */
+export const CUSTOMERS_MAPPING = (
+  overrides: { name?: string; deletePolicy?: 'ignore' | 'delete'; email?: string; backoff?: string } = {},
+) => `
+  - name: ${overrides.name ?? 'customers'}
+    entity: company
+    source:
+      table: res_partner
+      key: id
+      cursor: write_date
+      lookback: 1m
+    target: { originatorId: erp-test }
+    fields:
+      TITLE: { column: name, maxLength: 255 }
+      EMAIL: { column: email, type: multi, valueType: ${overrides.email ?? 'WORK'} }
+      PHONE: { column: phone, type: multi, valueType: WORK }
+      COMMENTS: { column: comment, ownership: fillEmpty }
+    delete: { policy: ${overrides.deletePolicy ?? 'ignore'}, maxPerRun: 10 }
+    retry: { maxAttempts: 5, backoff: ${overrides.backoff ?? '1m'} }
+`;
+
+/** A deal mapping over `sale_order` whose deals link to the customers mapping's companies. */
+export const LINKED_ORDERS_MAPPING = (overrides: { backoff?: string } = {}) => `
+  - name: orders
+    source:
+      table: sale_order
+      key: id
+      cursor: write_date
+      lookback: 1m
+    target: { originatorId: erp-test }
+    fields:
+      TITLE: { column: name }
+      OPPORTUNITY: { column: amount_total, type: money }
+      CURRENCY_ID: { column: currency }
+      COMPANY_ID: { link: customers, column: partner_id }
+    retry: { maxAttempts: 5, backoff: ${overrides.backoff ?? '1m'} }
+`;
+
+/**
+ * Links the fixture's orders to customers: `sale_order.partner_id` (order n → customer 1 + n % customers, every
+ * 25th order without one), then adds `orders` more orders.
+ */
+export async function addLinkedOrders(erp: ErpOrders, orders: number, customers: number): Promise<void> {
+  await erp.query(`ALTER TABLE sale_order ADD COLUMN partner_id integer`);
+  await erp.insert(orders);
+  await erp.query(
+    `UPDATE sale_order SET partner_id = CASE WHEN id % 25 = 0 THEN NULL ELSE 1 + id % $1::int END`,
+    [customers],
+  );
+}
+
+/** Adds `res_partner` with `count` customers to the fixture's ERP database. */
+export async function addCustomers(erp: ErpOrders, count: number): Promise<void> {
+  await erp.query(`
+    CREATE TABLE res_partner (
+      id serial PRIMARY KEY,
+      name text NOT NULL,
+      email text,
+      phone text,
+      comment text,
+      write_date timestamp(6) NOT NULL DEFAULT clock_timestamp()
+    )`);
+  await erp.query(
+    `INSERT INTO res_partner (name, email, phone)
+     SELECT 'Customer ' || n, CASE WHEN n % 10 = 0 THEN NULL ELSE 'buyer' || n || '@example.com' END,
+            '+7 900 ' || lpad(n::text, 7, '0')
+       FROM generate_series(1, $1::int) AS n`,
+    [count],
+  );
+}
