@@ -48,43 +48,64 @@ export class CrmEntityGateway {
   }
 
   /** `crm.{entity}.add` per draft; each outcome carries the new id. Drafts should carry ORIGINATOR_ID + ORIGIN_ID. */
+  /**
+   * `crm.{entity}.add` per draft; each outcome carries the new id. Drafts should carry ORIGINATOR_ID + ORIGIN_ID.
+   * A deal's product rows ride in the same batch request, right after its add (`id=$result[…]`); rows refused
+   * after the deal was created are reported on its outcome (`rowsRefused`).
+   */
   async createMany(
     drafts: readonly CrmFields[],
     options: DealWriteOptions = {},
   ): Promise<DealWriteOutcome[]> {
     const multi = options.multiFields ?? {};
-    const commands = drafts.map((fields) => ({
-      method: `${this.prefix}.add`,
-      params: { fields: multiItemsForAdd(fields, multi), ...writeParams(options) },
-    }));
+    const commands: BatchCommand[] = [];
+    const slots = drafts.map((fields, index) => {
+      const params = { fields: multiItemsForAdd(fields, multi), ...writeParams(options) };
+      const add = commands.push({ method: `${this.prefix}.add`, params }) - 1;
+      const rows = options.productRows?.[index];
+      const set = rows === undefined || rows.length === 0 ? undefined : commands.push(rowsCommand(rows)) - 1;
+      return { add, set };
+    });
     const outcomes = await this.client.batch(commands, { beforeSend: options.beforeSend });
-    return outcomes.map((outcome, index) =>
-      toWriteOutcome(
-        outcome,
-        (result) => {
-          const id = Number(result);
-          return Number.isInteger(id) && id > 0 ? id : undefined;
-        },
-        commands[index].method,
-      ),
-    );
+    return slots.map(({ add, set }) => {
+      const created = toWriteOutcome(outcomes[add], positiveId, commands[add].method);
+      const rows = set === undefined ? undefined : outcomes[set];
+      return created.status === 'ok' && rows !== undefined && rows.status !== 'ok'
+        ? { ...created, rowsRefused: rows.error }
+        : created;
+    });
   }
 
+  /** `crm.{entity}.update` per update, and a deal's `crm.deal.productrows.set` when its rows changed. */
   async updateMany(
     updates: readonly DealUpdate[],
     options: DealWriteOptions = {},
   ): Promise<DealWriteOutcome[]> {
     const fieldsOf = await this.withMultiItems(updates, options.multiFields ?? {});
-    const commands = updates.map((update, index) => ({
-      method: `${this.prefix}.update`,
-      params: { id: update.dealId, fields: fieldsOf[index], ...writeParams(options) },
-    }));
+    const commands: BatchCommand[] = [];
+    const slots = updates.map((update, index) => {
+      const rows = options.productRows?.[index];
+      const slot: number[] = [];
+      if (rows === undefined || Object.keys(fieldsOf[index]).length > 0) {
+        const params = { id: update.dealId, fields: fieldsOf[index], ...writeParams(options) };
+        slot.push(commands.push({ method: `${this.prefix}.update`, params }) - 1);
+      }
+      if (rows !== undefined) {
+        const params = { id: update.dealId, rows: [...rows] };
+        slot.push(commands.push({ method: ROWS_METHOD, params }) - 1);
+      }
+      return slot;
+    });
     const outcomes = await this.client.batch(commands, { beforeSend: options.beforeSend });
-    return outcomes.map((outcome, index) =>
-      toWriteOutcome(
-        outcome,
-        (result) => (isTrue(result) ? updates[index].dealId : undefined),
-        commands[index].method,
+    return slots.map((slot, index) =>
+      worstOf(
+        slot.map((at) =>
+          toWriteOutcome(
+            outcomes[at],
+            (result) => (isTrue(result) ? updates[index].dealId : undefined),
+            commands[at].method,
+          ),
+        ),
       ),
     );
   }
@@ -230,6 +251,27 @@ export class CrmEntityGateway {
       base: row.BASE === 'Y',
     }));
   }
+}
+
+const ROWS_METHOD = 'crm.deal.productrows.set';
+
+/** Replaces every product row of the deal whose id the command before it created (bitrix24-api.md §5b). */
+function rowsCommand(rows: readonly CrmFields[]): BatchCommand {
+  return { method: ROWS_METHOD, params: { rows: [...rows] }, idFromPrevious: true };
+}
+
+function positiveId(result: unknown): number | undefined {
+  const id = Number(result);
+  return Number.isInteger(id) && id > 0 ? id : undefined;
+}
+
+/** One record's outcome over its commands: refused if any was, unknown if any may not have been applied. */
+function worstOf(outcomes: readonly DealWriteOutcome[]): DealWriteOutcome {
+  return (
+    outcomes.find((outcome) => outcome.status === 'failed') ??
+    outcomes.find((outcome) => outcome.status === 'unknown') ??
+    outcomes[0]
+  );
 }
 
 function writeParams(options: DealWriteOptions): { params?: { REGISTER_SONET_EVENT: string } } {

@@ -24,7 +24,12 @@ export interface DealUpdate {
  * applied (lost answer, 5xx): resolve a create with `findByOrigin` before creating again.
  */
 export type DealWriteOutcome =
-  | { readonly status: 'ok'; readonly dealId: number }
+  | {
+      readonly status: 'ok';
+      readonly dealId: number;
+      /** The deal was created, but its product rows (sent with it) were refused or got no answer. */
+      readonly rowsRefused?: Bitrix24Error;
+    }
   | { readonly status: 'failed'; readonly error: Bitrix24Error }
   | { readonly status: 'unknown'; readonly error: Bitrix24Error };
 
@@ -34,6 +39,11 @@ export interface DealWriteOptions {
    * in `fields` are sent as items, an update changing the record's existing value in place.
    */
   readonly multiFields?: MultiFieldTypes;
+  /**
+   * A deal's product rows, per draft or update (same index), replaced as one set with
+   * `crm.deal.productrows.set`; undefined leaves the deal's rows alone.
+   */
+  readonly productRows?: ReadonlyArray<readonly CrmFields[] | undefined>;
   /** Runs as each batch leaves (after its rate-limit wait); throwing stops the writes without sending. */
   readonly beforeSend?: () => void;
   /** `params.REGISTER_SONET_EVENT`: post to the activity stream. @default the portal's default (Y) */

@@ -44,7 +44,16 @@ const fieldName = z
       'is set by the sync itself (ORIGINATOR_ID/ORIGIN_ID from target and key, CATEGORY_ID from target.categoryId)',
   });
 
-export const FIELD_TYPES = ['string', 'money', 'date', 'datetime', 'boolean', 'integer', 'multi'] as const;
+export const FIELD_TYPES = [
+  'string',
+  'money',
+  'decimal',
+  'date',
+  'datetime',
+  'boolean',
+  'integer',
+  'multi',
+] as const;
 export const ENTITY_TYPES = ['deal', 'company', 'contact'] as const;
 /** CRM multi-fields of companies and contacts (`crm_multifield`, bitrix24-api.md §5b): lists of values with IDs. */
 export const MULTI_FIELDS = ['EMAIL', 'PHONE', 'WEB', 'IM', 'LINK'] as const;
@@ -190,6 +199,53 @@ const sourceSchema = z
     }
   });
 
+/** Product row fields (`crm.deal.productrows.set`, bitrix24-api.md §5b); the rest are computed by the portal. */
+export const PRODUCT_ROW_FIELDS = [
+  'PRODUCT_ID',
+  'PRODUCT_NAME',
+  'PRICE',
+  'QUANTITY',
+  'DISCOUNT_TYPE_ID',
+  'DISCOUNT_RATE',
+  'DISCOUNT_SUM',
+  'TAX_RATE',
+  'TAX_INCLUDED',
+  'MEASURE_CODE',
+  'MEASURE_NAME',
+  'SORT',
+] as const;
+
+const productRowsSchema = z
+  .strictObject({
+    table: nonEmpty.optional(),
+    query: nonEmpty.optional(),
+    /** The column holding the deal's ERP key (the order's key). */
+    parent: nonEmpty,
+    /** The rows' order within a deal (Bitrix24 keeps the order it is sent); ties broken by nothing else. */
+    order: z
+      .union([nonEmpty, z.array(nonEmpty)])
+      .transform((order) => (Array.isArray(order) ? order : [order]))
+      .default([]),
+    fields: z
+      .partialRecord(z.enum(PRODUCT_ROW_FIELDS), fieldSchema)
+      .refine((fields) => Object.keys(fields).length > 0, 'needs at least one field'),
+  })
+  .superRefine((rows, ctx) => {
+    if ((rows.table === undefined) === (rows.query === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'needs exactly one of table or query' });
+    }
+    for (const [name, field] of Object.entries(rows.fields)) {
+      if (field.link !== undefined || field.type === 'multi' || field.ownership !== 'erp') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['fields', name],
+          message:
+            'a product row field takes a column, template or value with a type: no link, multi or ownership',
+        });
+      }
+    }
+  });
+
 const deleteSchema = z
   .strictObject({
     policy: z.enum(DELETE_POLICIES).default('ignore'),
@@ -236,6 +292,8 @@ export const mappingSchema = z
     fields: z
       .record(fieldName, fieldSchema)
       .refine((fields) => Object.keys(fields).length > 0, 'needs at least one field'),
+    /** The deal's product rows, replaced as one set (`crm.deal.productrows.set`); deals only. */
+    productRows: productRowsSchema.optional(),
     delete: deleteSchema.default({ policy: 'ignore', maxPerRun: 100 }),
     retry: retrySchema.default({ maxAttempts: 5, backoff: 60_000 }),
   })
@@ -245,6 +303,13 @@ export const mappingSchema = z
         ctx.addIssue({ code: 'custom', ...issue });
       }
       return;
+    }
+    if (mapping.productRows !== undefined && mapping.source.key.length !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['productRows', 'parent'],
+        message: `product rows name their deal by one column; source.key has ${mapping.source.key.length}`,
+      });
     }
     for (const [name, field] of Object.entries(mapping.fields)) {
       if (field.type === 'multi') {
@@ -269,6 +334,7 @@ export const mappingSchema = z
  */
 function clientProblems(mapping: {
   entity: string;
+  productRows?: unknown;
   target: { categoryId: number };
   fields: Record<string, { type: FieldType }>;
   delete: { policy: DeletePolicy };
@@ -439,6 +505,7 @@ export type MappingConfig = z.output<typeof mappingSchema>;
 export type FieldConfig = z.output<typeof fieldSchema>;
 export type SourceConfig = z.output<typeof sourceSchema>;
 export type DeleteConfig = z.output<typeof deleteSchema>;
+export type ProductRowsConfig = z.output<typeof productRowsSchema>;
 export type FieldType = (typeof FIELD_TYPES)[number];
 export type EntityType = (typeof ENTITY_TYPES)[number];
 export type Ownership = (typeof OWNERSHIPS)[number];

@@ -150,6 +150,8 @@ export interface KeysQuerySpec {
   readonly source: PageQuerySpec['source'];
   readonly key: readonly ErpColumn[];
   readonly keys: readonly (readonly string[])[];
+  /** Columns ordering the rows after the key (a deal's product rows by sequence). */
+  readonly order?: readonly ErpColumn[];
 }
 
 /** The rows with these keys, in key order. */
@@ -162,7 +164,8 @@ export function buildKeysQuery(dialect: SqlDialect, spec: KeysQuerySpec): ErpQue
   const names = spec.key.map((c) => column(dialect, c.name));
   const left = names.length === 1 ? names[0] : `(${names.join(', ')})`;
   const where = [`${left} IN (${spec.keys.map(bindKey).join(', ')})`];
-  return { sql: select(dialect, spec, where, `ORDER BY ${names.join(', ')}`), params: binder.params };
+  const order = [...names, ...(spec.order ?? []).map((c) => column(dialect, c.name))];
+  return { sql: select(dialect, spec, where, `ORDER BY ${order.join(', ')}`), params: binder.params };
 }
 
 /** Page sizes are validated integers; written into the SQL because MySQL rejects some bound LIMITs. */

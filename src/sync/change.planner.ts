@@ -11,7 +11,7 @@ import { SyncOutcomeRepository } from '../persistence/sync-outcome.repository.js
 import { SyncRunRepository } from '../persistence/sync-run.repository.js';
 import { changeEntries } from './change-entries.js';
 import { retryPolicyOf } from './outbox.applier.js';
-import { ParentLinks } from './parent-links.js';
+import { RowRelations } from './row-relations.js';
 import { checkDeleteGuard, planDeleteChanges, type DeleteGuardTrip } from './plan/delete-plan.js';
 import { diffDeals } from './plan/deal-diff.js';
 import { runPrefix, type RunContext } from './run-context.js';
@@ -37,7 +37,7 @@ export class ChangePlanner {
     private readonly outcomes: SyncOutcomeRepository,
     private readonly cursors: SyncCursorRepository,
     private readonly runs: SyncRunRepository,
-    private readonly parents: ParentLinks,
+    private readonly related: RowRelations,
   ) {}
 
   /** Whether this run walks every key (and so may find deletes): full mode, or a source without a cursor. */
@@ -111,7 +111,7 @@ export class ChangePlanner {
       context.compiled,
       rows.map((row) => ({ row, link: links.get(row.erpKey) ?? null })),
       new Date(),
-      await this.parents.resolve(context, rows),
+      await this.related.resolve(context, rows),
     );
     const entries = changeEntries(context.run, rows, changes, links, errors);
     const status = context.run.dryRun ? OperationStatus.Planned : OperationStatus.Pending;

@@ -17,6 +17,7 @@ import { SyncRunRepository } from '../persistence/sync-run.repository.js';
 import { adoptionFor, type Adoption } from './deal-adoption.js';
 import { sameFieldValue } from './mapping/field-value.js';
 import { liveValues } from './mapping/live-values.js';
+import { PRODUCT_ROWS, productRowsOf } from './mapping/product-rows.js';
 import { runPrefix, type RunContext } from './run-context.js';
 import { RunLeaseLost } from './run-lease.js';
 
@@ -188,15 +189,15 @@ export class OutboxApplier {
     const gateway = this.gatewayOf(context);
     const [created, updated, deleted] = await Promise.all([
       gateway.createMany(
-        creates.map((operation) => this.createFields(context, operation)),
-        write,
+        creates.map((operation) => withoutRows(this.createFields(context, operation))),
+        { ...write, productRows: creates.map((operation) => rowsOf(operation.fields)) },
       ),
       gateway.updateMany(
         updates.map((operation) => ({
           dealId: operation.dealId as number,
-          fields: operation.fields as CrmFields,
+          fields: withoutRows(operation.fields as CrmFields),
         })),
-        write,
+        { ...write, productRows: updates.map((operation) => rowsOf(operation.fields)) },
       ),
       gateway.deleteMany(
         deletes.map((operation) => operation.dealId as number),
@@ -233,7 +234,13 @@ export class OutboxApplier {
     const limited: SyncOperation[] = [];
     let stopper: Bitrix24Error | undefined;
     for (const { operation, outcome } of sent) {
-      if (outcome.status === 'ok') {
+      if (outcome.status === 'ok' && outcome.rowsRefused !== undefined) {
+        outcomes.push({ kind: 'succeeded', operation: rowsPending(operation), dealId: outcome.dealId });
+        context.logger.warn(
+          `${runPrefix(context.run)} deal ${outcome.dealId} (key ${operation.erpKey}) was created, its product rows were not: ` +
+            `${outcome.rowsRefused.message}; the next run sends them again`,
+        );
+      } else if (outcome.status === 'ok') {
         outcomes.push({ kind: 'succeeded', operation, dealId: outcome.dealId });
       } else if (outcome.status === 'unknown') {
         unknown.push(operation);
@@ -316,8 +323,38 @@ function staleOwnedFields(
     .filter((field) => field.ownership === 'erp' && field.name in operation.fields)
     .filter((field) => !sameFieldValue(field.type, live[field.name], operation.fields[field.name]))
     .map((field): [string, unknown] => [field.name, operation.fields[field.name]]);
+  // A deal's product rows are not read back: an adopted deal gets its set again (replace-all).
+  if (PRODUCT_ROWS in operation.fields) {
+    stale.push([PRODUCT_ROWS, operation.fields[PRODUCT_ROWS]]);
+  }
   return Object.fromEntries(stale);
 }
+
+/** A write's fields without its product rows, which travel as their own command. */
+function withoutRows(fields: CrmFields): CrmFields {
+  if (!(PRODUCT_ROWS in fields)) {
+    return fields;
+  }
+  const rest: Record<string, CrmFields[string]> = { ...fields };
+  delete rest[PRODUCT_ROWS];
+  return rest;
+}
+
+/** The product rows a write sets (undefined: it leaves them alone). */
+function rowsOf(fields: Readonly<Record<string, unknown>>): CrmFields[] | undefined {
+  return PRODUCT_ROWS in fields ? productRowsOf(fields[PRODUCT_ROWS]) : undefined;
+}
+
+/**
+ * A created deal whose rows did not arrive: linked (so it is never created again), with its rows recorded as
+ * unknown, so the next run finds the set changed and sends it (replace-all, safe to resend).
+ */
+function rowsPending(operation: SyncOperation): SyncOperation {
+  const payload = operation.payload === null ? null : { ...operation.payload, [PRODUCT_ROWS]: null };
+  return { ...operation, payload, payloadHash: ROWS_PENDING_HASH };
+}
+
+const ROWS_PENDING_HASH = 'product rows not confirmed';
 
 /** The mapping's multi-fields and the value type each owns. */
 function multiFieldsOf(context: RunContext): MultiFieldTypes {

@@ -17,7 +17,7 @@ import { changeEntries } from './change-entries.js';
 import { ChangeKind, type DealChange, type DealLinkState } from './plan/deal-change.js';
 import { diffRow } from './plan/deal-diff.js';
 import { liveValues } from './mapping/live-values.js';
-import { ParentLinks } from './parent-links.js';
+import { RowRelations } from './row-relations.js';
 import {
   checkDeleteGuard,
   NO_ORPHANS,
@@ -51,7 +51,7 @@ export class ReconcilePlanner {
     private readonly links: DealLinkRepository,
     private readonly operations: SyncOperationRepository,
     private readonly runs: SyncRunRepository,
-    private readonly parents: ParentLinks,
+    private readonly related: RowRelations,
   ) {}
 
   async plan(context: RunContext): Promise<PlanOutcome> {
@@ -116,7 +116,7 @@ export class ReconcilePlanner {
       context,
       deals.map(keyOf).filter((key) => key !== ''),
     );
-    const parents = await this.parents.resolve(context, [...rows.values()]);
+    const related = await this.related.resolve(context, [...rows.values()]);
     const changes: DealChange[] = [];
     const orphans: UnseenLink[] = [];
     for (const deal of deals) {
@@ -141,7 +141,7 @@ export class ReconcilePlanner {
             context.compiled,
             { row, link: adoptedState(Number(deal.ID)), live: liveValues(context.compiled, deal) },
             new Date(),
-            parents,
+            related,
           ),
         );
       } else if (!link.removed) {
@@ -150,7 +150,7 @@ export class ReconcilePlanner {
             context.compiled,
             { row, link, live: liveValues(context.compiled, deal) },
             new Date(),
-            parents,
+            related,
           ),
         );
       }
@@ -178,7 +178,7 @@ export class ReconcilePlanner {
         context,
         missing.map((link) => link.erpKey),
       );
-      const parents = await this.parents.resolve(context, [...rows.values()]);
+      const related = await this.related.resolve(context, [...rows.values()]);
       const changes = missing
         .filter((link) => rows.has(link.erpKey))
         .map((link) =>
@@ -186,7 +186,7 @@ export class ReconcilePlanner {
             context.compiled,
             { row: rows.get(link.erpKey) as ErpRow, link, live: null },
             new Date(),
-            parents,
+            related,
           ),
         );
       if (changes.length > 0) {

@@ -6,7 +6,7 @@ import { ErpModule } from '../erp/erp.module.js';
 import { ChangePlanner } from './change.planner.js';
 import { compileMapping } from './mapping/mapping-compiler.js';
 import { OutboxApplier } from './outbox.applier.js';
-import { PARENT_RUNNER, ParentLinks } from './parent-links.js';
+import { PARENT_RUNNER, RowRelations } from './row-relations.js';
 import { ReconcilePlanner } from './reconcile.planner.js';
 import { SyncRunExecutor } from './sync-run.executor.js';
 import { SyncService } from './sync.service.js';
@@ -20,7 +20,7 @@ import { SyncService } from './sync.service.js';
     ChangePlanner,
     ReconcilePlanner,
     OutboxApplier,
-    ParentLinks,
+    RowRelations,
     { provide: PARENT_RUNNER, useExisting: SyncService },
   ],
   exports: [SyncService],

@@ -59,6 +59,37 @@ describe(CrmEntityGateway.name, () => {
     expect(found.get('12')).toEqual([]);
   });
 
+  // The first deal has no rows: the 25th add is command 49 of 59, so plain chunks of 50 would split it from its rows.
+  it('sends the product rows of each deal in the same batch request as its add, never split across batches', async () => {
+    const drafts = Array.from({ length: 30 }, (_, index) => draft(`r${index}`));
+    const rows = drafts.map((_, index) =>
+      index === 0 ? undefined : [{ PRODUCT_NAME: `Line ${index}`, PRICE: '10.50', QUANTITY: '2' }],
+    );
+
+    const outcomes = await gateway.createMany(drafts, { productRows: rows });
+
+    expect(outcomes.every((outcome) => outcome.status === 'ok' && outcome.rowsRefused === undefined)).toBe(
+      true,
+    );
+    const batches = emulator.requestLog().filter((entry) => entry.method === 'batch');
+    expect(batches).toHaveLength(2);
+    for (const [index, outcome] of outcomes.entries()) {
+      const id = outcome.status === 'ok' ? outcome.dealId : 0;
+      expect(emulator.productRows(id).map((row) => row.PRODUCT_NAME)).toEqual(
+        index === 0 ? [] : [`Line ${index}`],
+      );
+    }
+  });
+
+  it('reports rows the portal refused after it created the deal', async () => {
+    const [outcome] = await gateway.createMany([draft('bad-rows')], {
+      productRows: [[{ PRODUCT_NAME: 'x', PRICE: '1', DISCOUNT_TYPE_ID: 1 }]],
+    });
+
+    expect(outcome.status).toBe('ok');
+    expect(outcome.status === 'ok' && outcome.rowsRefused?.description).toContain('DISCOUNT_SUM');
+  });
+
   it('updates and deletes by id, with not-found ids failing on their own', async () => {
     const [created] = await gateway.createMany([draft('20')]);
     const id = created.status === 'ok' ? created.dealId : 0;

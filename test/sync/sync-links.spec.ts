@@ -12,6 +12,7 @@ import {
   CUSTOMERS_MAPPING,
   LINKED_ORDERS_MAPPING,
 } from './support/erp-graph.js';
+import { wrongCompanyLinks, writesDuring as writesDuringOf } from './support/graph-assertions.js';
 import { startSyncHarness, type SyncHarness } from './support/sync-harness.js';
 
 const CUSTOMERS = 60;
@@ -19,34 +20,11 @@ const ORDERS = 300;
 
 describe('deals linked to companies ({ link: customers, column: partner_id })', () => {
   let harness: SyncHarness;
-  const writesDuring = async (step: () => Promise<SyncRun>) => {
-    const before = harness.emulator.stats().writesByMethod;
-    const run = await step();
-    const delta: Record<string, number> = {};
-    for (const [method, count] of Object.entries(harness.emulator.stats().writesByMethod)) {
-      if (count !== (before[method] ?? 0)) {
-        delta[method] = count - (before[method] ?? 0);
-      }
-    }
-    return { run, delta };
-  };
+  const writesDuring = (step: () => Promise<SyncRun>) => writesDuringOf(harness, step);
   const runCustomers = () =>
     harness.sync.runAndWait({ mapping: 'customers', mode: RunMode.Incremental, trigger: RunTrigger.Manual });
   const touch = (sql: string) => harness.erp.query(sql.replace('SET', 'SET write_date = clock_timestamp(),'));
-  /** Every deal's COMPANY_ID against the company its order's customer became ('' for none). */
-  const wrongLinks = async () => {
-    const companyOf = new Map(harness.emulator.companies().map((company) => [company.ORIGIN_ID, company.ID]));
-    const orders = await harness.erp.query<{ id: number; partner_id: number | null }>(
-      `SELECT id, partner_id FROM sale_order`,
-    );
-    const deals = new Map(harness.emulator.deals().map((deal) => [deal.ORIGIN_ID, deal]));
-    return orders.filter((order) => {
-      const expected = order.partner_id === null ? null : (companyOf.get(String(order.partner_id)) ?? 'none');
-      const deal = deals.get(String(order.id));
-      const actual = deal === undefined ? 'no deal' : deal.COMPANY_ID;
-      return (actual === '0' || actual === '' ? null : actual) !== expected;
-    });
-  };
+  const wrongLinks = () => wrongCompanyLinks(harness);
 
   beforeAll(async () => {
     harness = await startSyncHarness({

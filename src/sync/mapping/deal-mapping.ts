@@ -1,7 +1,8 @@
 import type { ErpRow, RowError } from '../../erp/erp-row.js';
 import type { CompiledMapping } from './mapping-compiler.js';
 import { InvalidValue, type MappingResult, type PayloadValue } from './mapped-payload.js';
-import { NO_PARENTS, PARENT_FAILED, parentName, type ParentIds } from './parent-ids.js';
+import { PRODUCT_ROWS, productRowsValue, type ProductLines } from './product-rows.js';
+import { NO_RELATED, PARENT_FAILED, parentName, type ParentIds, type Related } from './parent-ids.js';
 
 /**
  * Evaluates a compiled mapping against one ERP row: the Bitrix24 fields to write plus ORIGINATOR_ID,
@@ -11,14 +12,15 @@ import { NO_PARENTS, PARENT_FAILED, parentName, type ParentIds } from './parent-
 export function mapRow(
   mapping: CompiledMapping,
   row: ErpRow,
-  parents: ParentIds = NO_PARENTS,
+  { parents, lines }: Related = NO_RELATED,
 ): MappingResult {
   const payload: Record<string, PayloadValue> = {};
   let failures: InvalidValue[] | undefined;
   let failedFields: string[] | undefined;
   let parentFailures: string[] | undefined;
   for (const { name, field } of mapping.payloadOrder) {
-    const value = field === undefined ? identityValue(mapping, name, row) : field.evaluate(row.values);
+    const value =
+      field === undefined ? unfieldedValue(mapping, name, row, lines) : field.evaluate(row.values);
     if (value instanceof InvalidValue) {
       (failures ??= []).push(value);
       (failedFields ??= []).push(`${name} (${field?.type ?? 'string'})`);
@@ -66,6 +68,23 @@ function resolveParent(
   return 'pending' in parent
     ? { value: `${name} (synced first)` }
     : { failed: `parent ${name} failed: ${parent.failed}` };
+}
+
+/** A payload value no field computes: the identity fields (invariant 1), and the deal's product rows. */
+function unfieldedValue(
+  mapping: CompiledMapping,
+  name: string,
+  row: ErpRow,
+  lines: ProductLines | undefined,
+): PayloadValue | InvalidValue {
+  if (name !== PRODUCT_ROWS || mapping.productRows === undefined) {
+    return identityValue(mapping, name, row);
+  }
+  if (lines === undefined) {
+    // Hashing a deal without its lines would take them for an emptied set and clear them in Bitrix24.
+    throw new Error(`mapping "${mapping.name}": product rows were not read for key ${row.erpKey}`);
+  }
+  return productRowsValue(mapping.productRows, lines.get(row.erpKey) ?? []);
 }
 
 function identityValue(mapping: CompiledMapping, name: string, row: ErpRow): PayloadValue {

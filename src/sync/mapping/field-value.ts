@@ -2,7 +2,7 @@ import type { FieldType } from '../../config/mapping.schema.js';
 import { isoDateTimeOf } from './civil-date.js';
 import { dateKey, epochOfDateTime, toDate, toDateTime, type DateZones } from './date-value.js';
 import { InvalidValue, textOf, type Converted, type PayloadValue } from './mapped-payload.js';
-import { toMoney } from './money-value.js';
+import { toDecimal, toMoney } from './money-value.js';
 import { toBoolean, toInteger, toText, type TextOptions } from './scalar-value.js';
 
 export interface ConversionOptions {
@@ -18,6 +18,8 @@ export function convertValue(type: FieldType, value: unknown, options: Conversio
       return toText(value, options.text);
     case 'money':
       return toMoney(value);
+    case 'decimal':
+      return toDecimal(value);
     case 'date':
       return toDate(value, options.zones);
     case 'datetime':
@@ -46,6 +48,8 @@ export function canonicalValue(type: FieldType, value: unknown): PayloadValue {
       return textOf(value).trim() || null;
     case 'money':
       return orText(toMoney(value), value);
+    case 'decimal':
+      return orText(toDecimal(value), value);
     case 'date':
       return dateKey(value);
     case 'datetime':

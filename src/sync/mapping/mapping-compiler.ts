@@ -18,6 +18,7 @@ import {
   type Converted,
   type FieldTypes,
 } from './mapped-payload.js';
+import { PRODUCT_ROWS } from './product-rows.js';
 import { parseTemplate, renderTemplate } from './template-text.js';
 
 type RowValues = Readonly<Record<string, ErpValue>>;
@@ -61,6 +62,17 @@ export interface CompiledMapping {
   readonly columns: readonly string[];
   /** The link fields, by name. */
   readonly links: readonly CompiledField[];
+  /** The deal's product rows: one payload value, `PRODUCT_ROWS` (see product-rows.ts). */
+  readonly productRows?: CompiledProductRows;
+}
+
+export interface CompiledProductRows {
+  readonly source: { readonly table?: string; readonly query?: string };
+  /** The column holding the deal's ERP key. */
+  readonly parent: string;
+  readonly order: readonly string[];
+  /** Sorted by name. */
+  readonly fields: readonly CompiledField[];
 }
 
 /**
@@ -77,10 +89,16 @@ export function compileMapping(mapping: MappingConfig, index?: number): Compiled
         problems.push(`${prefix}.fields.${name}${path}: ${message}`),
       ),
     );
+  const productRows = compileProductRows(mapping, (path, message) =>
+    problems.push(`${prefix}.productRows.fields.${path}: ${message}`),
+  );
   if (problems.length > 0) {
     throw new ConfigError(problems);
   }
   const fieldTypes: Record<string, FieldType> = identityFieldTypes(mapping.entity);
+  if (productRows !== undefined) {
+    fieldTypes[PRODUCT_ROWS] = 'string';
+  }
   for (const field of fields) {
     fieldTypes[field.name] = field.type;
   }
@@ -97,6 +115,7 @@ export function compileMapping(mapping: MappingConfig, index?: number): Compiled
     fieldTypes,
     columns: [...new Set(fields.flatMap((field) => field.columns))].sort(),
     links: fields.filter((field) => field.link !== undefined),
+    ...(productRows === undefined ? {} : { productRows }),
   };
 }
 
@@ -111,6 +130,29 @@ export function findMissingColumns(mapping: CompiledMapping, available: readonly
           `mapping "${mapping.name}": fields.${field.name} reads column "${column}", which the source does not return`,
       ),
   );
+}
+
+function compileProductRows(mapping: MappingConfig, report: Report): CompiledProductRows | undefined {
+  const config = mapping.productRows;
+  if (config === undefined) {
+    return undefined;
+  }
+  const fields = Object.keys(config.fields)
+    .sort()
+    .map((name) =>
+      compileField(
+        name,
+        config.fields[name as keyof typeof config.fields] as FieldConfig,
+        mapping.source.timezone,
+        (path, message) => report(`${name}${path}`, message),
+      ),
+    );
+  return {
+    source: { table: config.table, query: config.query },
+    parent: config.parent,
+    order: config.order,
+    fields,
+  };
 }
 
 /** Companies and contacts have no funnel: CATEGORY_ID is a deal's identity field only. */

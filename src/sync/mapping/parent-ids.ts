@@ -1,3 +1,5 @@
+import type { ProductLines } from './product-rows.js';
+
 /**
  * A parent's Bitrix24 ID as a run resolved it: its ID; why it has none (its own row failed, it is not in its
  * source); or, in a dry run, that it would be synced first.
@@ -14,3 +16,12 @@ export const PARENT_FAILED = 'PARENT_FAILED';
 
 /** `customers/42`: a parent as messages name it. */
 export const parentName = (mapping: string, erpKey: string): string => `${mapping}/${erpKey}`;
+
+/** What a page's rows relate to: their parents' IDs and, for a deal mapping with product rows, their lines. */
+export interface Related {
+  readonly parents: ParentIds;
+  /** Undefined for a mapping without product rows. */
+  readonly lines?: ProductLines;
+}
+
+export const NO_RELATED: Related = { parents: NO_PARENTS };

@@ -4,7 +4,7 @@ import { MAPPING_ERROR_PREFIX } from '../mapping/mapped-payload.js';
 import type { CompiledMapping } from '../mapping/mapping-compiler.js';
 import type { DealPayload } from '../mapping/mapped-payload.js';
 import { hashMappedPayload } from '../mapping/payload-hash.js';
-import { NO_PARENTS, type ParentIds } from '../mapping/parent-ids.js';
+import { NO_RELATED, type Related } from '../mapping/parent-ids.js';
 import { ChangeKind, type DealChange, type DealLinkState, type LiveDeal } from './deal-change.js';
 import { createFields, diffFields } from './field-diff.js';
 
@@ -28,10 +28,10 @@ export function diffRow(
   mapping: CompiledMapping,
   input: RowDiffInput,
   now: Date,
-  parents: ParentIds = NO_PARENTS,
+  related: Related = NO_RELATED,
 ): DealChange {
   const erpKey = input.row.erpKey;
-  const mapped = mapRow(mapping, input.row, parents);
+  const mapped = mapRow(mapping, input.row, related);
   if (!mapped.ok) {
     return { kind: ChangeKind.Failed, erpKey, error: mapped.error };
   }
@@ -113,7 +113,7 @@ export function diffDeals(
   mapping: CompiledMapping,
   inputs: readonly RowDiffInput[],
   now: Date,
-  parents: ParentIds = NO_PARENTS,
+  related: Related = NO_RELATED,
 ): DealChange[] {
-  return inputs.map((input) => diffRow(mapping, input, now, parents));
+  return inputs.map((input) => diffRow(mapping, input, now, related));
 }

@@ -75,3 +75,51 @@ export async function addCustomers(erp: ErpOrders, count: number): Promise<void>
     [count],
   );
 }
+
+/** Deals with their product rows from `sale_order_line` (Odoo-like: per-unit price after the line's discount). */
+export const ORDERS_WITH_LINES_MAPPING = (overrides: { linkCustomers?: boolean } = {}) => `
+  - name: orders
+    source:
+      table: sale_order
+      key: id
+      cursor: write_date
+      lookback: 1m
+    target: { originatorId: erp-test }
+    fields:
+      TITLE: { column: name }
+      CURRENCY_ID: { column: currency }
+${overrides.linkCustomers ? '      COMPANY_ID: { link: customers, column: partner_id }\n' : ''}    productRows:
+      query: |
+        SELECT order_id, id, sequence, name, product_uom_qty, coalesce(discount, 0) AS discount,
+               price_unit * (1 - coalesce(discount, 0) / 100) AS unit_price
+          FROM sale_order_line
+      parent: order_id
+      order: [sequence, id]
+      fields:
+        PRODUCT_NAME: { column: name, maxLength: 255 }
+        PRICE: { column: unit_price, type: money }
+        QUANTITY: { column: product_uom_qty, type: decimal }
+        DISCOUNT_TYPE_ID: { value: 2 }
+        DISCOUNT_RATE: { column: discount, type: decimal }
+`;
+
+/** `sale_order_line`: 1–`maxLines` lines per existing order, in `sequence` order, some with a discount. */
+export async function addOrderLines(erp: ErpOrders, maxLines = 4): Promise<void> {
+  await erp.query(`
+    CREATE TABLE sale_order_line (
+      id serial PRIMARY KEY,
+      order_id integer NOT NULL,
+      sequence integer NOT NULL,
+      name text NOT NULL,
+      product_uom_qty numeric(12, 3) NOT NULL,
+      price_unit numeric(12, 2) NOT NULL,
+      discount numeric(5, 2)
+    )`);
+  await erp.query(
+    `INSERT INTO sale_order_line (order_id, sequence, name, product_uom_qty, price_unit, discount)
+     SELECT o.id, 10 * l, 'Product ' || ((o.id * 7 + l) % 50), 1 + (o.id + l) % 5 + 0.5 * (l % 2),
+            round(((o.id * 13 + l * 17) % 1000 + 0.99)::numeric, 2), CASE WHEN l = 2 THEN 12.5 END
+       FROM sale_order o CROSS JOIN LATERAL generate_series(1, 1 + o.id % $1::int) AS l`,
+    [maxLines],
+  );
+}

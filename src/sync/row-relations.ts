@@ -1,12 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import type { ErpRow } from '../erp/erp-row.js';
+import type { ErpRowReader } from '../erp/erp-row.reader.js';
+import type { ErpRow, ErpValue } from '../erp/erp-row.js';
+import { InjectErpReader } from '../erp/erp.module.js';
 import { DealLinkRepository } from '../persistence/deal-link.repository.js';
 import type { DealLink } from '../persistence/entities/deal-link.entity.js';
 import { RunMode, RunStatus, RunTrigger } from '../persistence/entities/sync-run.entity.js';
 import { InvalidValue } from './mapping/mapped-payload.js';
 import type { CompiledMapping } from './mapping/mapping-compiler.js';
-import type { ParentId, ParentIds } from './mapping/parent-ids.js';
+import type { ParentId, ParentIds, Related } from './mapping/parent-ids.js';
+import type { ProductLines } from './mapping/product-rows.js';
 import { runPrefix, type RunContext } from './run-context.js';
 import type { SyncService } from './sync.service.js';
 
@@ -18,19 +21,45 @@ export const PARENT_RUNNER = Symbol('PARENT_RUNNER');
 type ParentRunner = Pick<SyncService, 'runAndWait'>;
 
 /**
- * Resolves the parents a page of rows links to (`{ link: MAPPING, column: C }`) to their Bitrix24 IDs. A parent
+ * What a page of rows relates to, read before the page is diffed. Product rows: the lines of exactly the page's
+ * deals, by parent key (memory stays one page deep). Parents: resolves the parents a page of rows links to (`{ link: MAPPING, column: C }`) to their Bitrix24 IDs. A parent
  * not synced yet is synced first, in the same run: a run of the parent mapping for exactly those keys, under that
  * mapping's lock and lease, through its own planner and applier (so its create is exactly-once too). A child
  * therefore never points at a missing or wrong parent (DESIGN §6b).
  */
 @Injectable()
-export class ParentLinks {
+export class RowRelations {
   constructor(
+    @InjectErpReader() private readonly reader: ErpRowReader | null,
     private readonly links: DealLinkRepository,
     private readonly moduleRef: ModuleRef,
   ) {}
 
-  async resolve(context: RunContext, rows: readonly ErpRow[]): Promise<ParentIds> {
+  async resolve(context: RunContext, rows: readonly ErpRow[]): Promise<Related> {
+    const parents = await this.resolveParents(context, rows);
+    const productRows = context.compiled.productRows;
+    return productRows === undefined ? { parents } : { parents, lines: await this.readLines(context, rows) };
+  }
+
+  /** The page's deals' lines, by deal key, in the configured order. */
+  private async readLines(context: RunContext, rows: readonly ErpRow[]): Promise<ProductLines> {
+    const config = context.compiled.productRows;
+    const lines = new Map<string, Array<Readonly<Record<string, ErpValue>>>>();
+    if (config === undefined || rows.length === 0 || this.reader === null) {
+      return lines;
+    }
+    const label = `mapping "${context.mapping.name}" productRows`;
+    const keys = rows.map((row) => row.erpKey);
+    for (const line of await this.reader.readChildren(label, config, keys)) {
+      const key = String(line[config.parent]);
+      const list = lines.get(key) ?? [];
+      list.push(line);
+      lines.set(key, list);
+    }
+    return lines;
+  }
+
+  private async resolveParents(context: RunContext, rows: readonly ErpRow[]): Promise<ParentIds> {
     const resolved = new Map<string, ReadonlyMap<string, ParentId>>();
     for (const [parent, keys] of parentKeysOf(context.compiled, rows)) {
       let links = await this.links.findByKeys(parent, keys);
