@@ -51,7 +51,7 @@ export async function addLinkedOrders(erp: ErpOrders, orders: number, customers:
   await erp.query(`ALTER TABLE sale_order ADD COLUMN partner_id integer`);
   await erp.insert(orders);
   await erp.query(
-    `UPDATE sale_order SET partner_id = CASE WHEN id % 25 = 0 THEN NULL ELSE 1 + id % $1::int END`,
+    `UPDATE sale_order SET partner_id = CASE WHEN id % 97 = 0 THEN NULL ELSE 1 + id % $1::int END`,
     [customers],
   );
 }
