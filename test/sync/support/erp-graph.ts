@@ -77,8 +77,10 @@ export async function addCustomers(erp: ErpOrders, count: number): Promise<void>
 }
 
 /** Deals with their product rows from `sale_order_line` (Odoo-like: per-unit price after the line's discount). */
-export const ORDERS_WITH_LINES_MAPPING = (overrides: { linkCustomers?: boolean } = {}) => `
-  - name: orders
+export const ORDERS_WITH_LINES_MAPPING = (
+  overrides: { linkCustomers?: boolean; name?: string; customers?: string } = {},
+) => `
+  - name: ${overrides.name ?? 'orders'}
     source:
       table: sale_order
       key: id
@@ -88,7 +90,7 @@ export const ORDERS_WITH_LINES_MAPPING = (overrides: { linkCustomers?: boolean }
     fields:
       TITLE: { column: name }
       CURRENCY_ID: { column: currency }
-${overrides.linkCustomers ? '      COMPANY_ID: { link: customers, column: partner_id }\n' : ''}    productRows:
+${overrides.linkCustomers ? `      COMPANY_ID: { link: ${overrides.customers ?? 'customers'}, column: partner_id }\n` : ''}    productRows:
       query: |
         SELECT order_id, id, sequence, name, product_uom_qty, coalesce(discount, 0) AS discount,
                price_unit * (1 - coalesce(discount, 0) / 100) AS unit_price
