@@ -35,13 +35,13 @@ const timeZone = nonEmpty.superRefine((value, ctx) => {
 });
 
 /** Bitrix24 drops wrong-case field names silently, so they are rejected here instead. */
-const RESERVED_FIELDS = ['ID', 'ORIGINATOR_ID', 'ORIGIN_ID', 'CATEGORY_ID'];
+const RESERVED_FIELDS = ['ID', 'ORIGINATOR_ID', 'ORIGIN_ID', 'CATEGORY_ID', 'PRODUCT_ROWS'];
 const fieldName = z
   .string()
   .regex(/^[A-Z][A-Z0-9_]*$/, 'Bitrix24 field names are upper case, like TITLE or UF_CRM_ERP_NUMBER')
   .refine((name) => !RESERVED_FIELDS.includes(name), {
     message:
-      'is set by the sync itself (ORIGINATOR_ID/ORIGIN_ID from target and key, CATEGORY_ID from target.categoryId)',
+      'is set by the sync itself (ORIGINATOR_ID/ORIGIN_ID from target and key, CATEGORY_ID from target.categoryId, PRODUCT_ROWS from productRows)',
   });
 
 export const FIELD_TYPES = [
