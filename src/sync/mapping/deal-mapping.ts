@@ -2,7 +2,14 @@ import type { ErpRow, RowError } from '../../erp/erp-row.js';
 import type { CompiledMapping } from './mapping-compiler.js';
 import { InvalidValue, type MappingResult, type PayloadValue } from './mapped-payload.js';
 import { PRODUCT_ROWS, productRowsValue, type ProductLines } from './product-rows.js';
-import { NO_RELATED, PARENT_FAILED, parentName, type ParentIds, type Related } from './parent-ids.js';
+import {
+  NO_RELATED,
+  PARENT_FAILED,
+  parentName,
+  SYNCED_FIRST,
+  type ParentIds,
+  type Related,
+} from './parent-ids.js';
 
 /**
  * Evaluates a compiled mapping against one ERP row: the Bitrix24 fields to write plus ORIGINATOR_ID,
@@ -66,7 +73,7 @@ function resolveParent(
     return { value: parent.id };
   }
   return 'pending' in parent
-    ? { value: `${name} (synced first)` }
+    ? { value: `${name}${SYNCED_FIRST}` }
     : { failed: `parent ${name} failed: ${parent.failed}` };
 }
 

@@ -25,3 +25,6 @@ export interface Related {
 }
 
 export const NO_RELATED: Related = { parents: NO_PARENTS };
+
+/** How a dry run shows a parent it would sync first: `customers/42 (synced first)`. */
+export const SYNCED_FIRST = ' (synced first)';
