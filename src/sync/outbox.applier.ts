@@ -17,7 +17,8 @@ import { SyncRunRepository } from '../persistence/sync-run.repository.js';
 import { adoptionFor, type Adoption } from './deal-adoption.js';
 import { sameFieldValue } from './mapping/field-value.js';
 import { liveValues } from './mapping/live-values.js';
-import { PRODUCT_ROWS, productRowsOf } from './mapping/product-rows.js';
+import { PRODUCT_ROWS } from './mapping/product-rows.js';
+import { rowsOf, rowsPending, withoutRows } from './product-row-writes.js';
 import { runPrefix, type RunContext } from './run-context.js';
 import { RunLeaseLost } from './run-lease.js';
 
@@ -329,32 +330,6 @@ function staleOwnedFields(
   }
   return Object.fromEntries(stale);
 }
-
-/** A write's fields without its product rows, which travel as their own command. */
-function withoutRows(fields: CrmFields): CrmFields {
-  if (!(PRODUCT_ROWS in fields)) {
-    return fields;
-  }
-  const rest: Record<string, CrmFields[string]> = { ...fields };
-  delete rest[PRODUCT_ROWS];
-  return rest;
-}
-
-/** The product rows a write sets (undefined: it leaves them alone). */
-function rowsOf(fields: Readonly<Record<string, unknown>>): CrmFields[] | undefined {
-  return PRODUCT_ROWS in fields ? productRowsOf(fields[PRODUCT_ROWS]) : undefined;
-}
-
-/**
- * A created deal whose rows did not arrive: linked (so it is never created again), with its rows recorded as
- * unknown, so the next run finds the set changed and sends it (replace-all, safe to resend).
- */
-function rowsPending(operation: SyncOperation): SyncOperation {
-  const payload = operation.payload === null ? null : { ...operation.payload, [PRODUCT_ROWS]: null };
-  return { ...operation, payload, payloadHash: ROWS_PENDING_HASH };
-}
-
-const ROWS_PENDING_HASH = 'product rows not confirmed';
 
 /** The mapping's multi-fields and the value type each owns. */
 function multiFieldsOf(context: RunContext): MultiFieldTypes {
