@@ -227,6 +227,11 @@ const productRowsSchema = z
       .union([nonEmpty, z.array(nonEmpty)])
       .transform((order) => (Array.isArray(order) ? order : [order]))
       .default([]),
+    /**
+     * A column of the lines that moves when a line changes, comparable with `source.cursor` (both `write_date`):
+     * an incremental run also re-reads the deals whose lines changed since its window started.
+     */
+    cursor: nonEmpty.optional(),
     fields: z
       .partialRecord(z.enum(PRODUCT_ROW_FIELDS), fieldSchema)
       .refine((fields) => Object.keys(fields).length > 0, 'needs at least one field'),
@@ -304,6 +309,13 @@ export const mappingSchema = z
         ctx.addIssue({ code: 'custom', ...issue });
       }
       return;
+    }
+    if (mapping.productRows?.cursor !== undefined && mapping.source.cursor === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['productRows', 'cursor'],
+        message: 'needs source.cursor: without one every run is a full sweep, which reads every line anyway',
+      });
     }
     if (mapping.productRows !== undefined && mapping.source.key.length !== 1) {
       ctx.addIssue({

@@ -168,6 +168,35 @@ export function buildKeysQuery(dialect: SqlDialect, spec: KeysQuerySpec): ErpQue
   return { sql: select(dialect, spec, where, `ORDER BY ${order.join(', ')}`), params: binder.params };
 }
 
+export interface ChangedParentsQuerySpec {
+  readonly source: PageQuerySpec['source'];
+  readonly parent: ErpColumn;
+  readonly cursor: ErpColumn;
+  readonly since: { readonly value: string; readonly lookbackMs: number };
+  /** Keyset position: parents strictly after this one. */
+  readonly after: string | null;
+  readonly limit: number;
+}
+
+/** The distinct parents (deals) of child rows (lines) whose cursor is in the window, in parent order. */
+export function buildChangedParentsQuery(dialect: SqlDialect, spec: ChangedParentsQuerySpec): ErpQuery {
+  const binder = new Binder(dialect);
+  const parent = column(dialect, spec.parent.name);
+  const where = [
+    `${parent} IS NOT NULL`,
+    since(dialect, binder, spec.cursor, spec.since.value, spec.since.lookbackMs),
+  ];
+  if (spec.after !== null) {
+    where.push(`${parent} > ${binder.bind(spec.after, spec.parent)}`);
+  }
+  const sql = [
+    `SELECT DISTINCT ${parent} FROM ${fromClause(dialect, spec.source)}`,
+    `WHERE ${where.join('\n  AND ')}`,
+    `ORDER BY ${parent}\nLIMIT ${integer(spec.limit)}`,
+  ].join('\n');
+  return { sql, params: binder.params };
+}
+
 /** Page sizes are validated integers; written into the SQL because MySQL rejects some bound LIMITs. */
 function integer(value: number): number {
   if (!Number.isSafeInteger(value) || value < 0) {

@@ -3,6 +3,7 @@ import type { CursorPosition } from '../persistence/entities/sync-run.entity.js'
 import { decodeErpKey } from './erp-key.js';
 import { collectPage, nullKeyErrors, RowErrorCode, type RawRow, type RowShape } from './erp-page.js';
 import {
+  buildChangedParentsQuery,
   buildKeysQuery,
   buildNullKeyQuery,
   buildPageQuery,
@@ -126,6 +127,40 @@ export class ErpRowReader {
       rows.push(...(await this.fetch(plan, query)));
     }
     return rows;
+  }
+
+  /**
+   * Pages of the parent keys (deal keys) of child rows changed since `since` (minus the lookback): product rows
+   * edited without their order's cursor moving.
+   */
+  async *readChangedParents(
+    label: string,
+    child: { source: KeysQuerySpec['source']; parent: string; cursor: string },
+    since: { value: string; lookbackMs: number },
+    pageSize: number,
+  ): AsyncGenerator<string[]> {
+    const columns = await this.describe(label, child.source);
+    const parent = findColumn(label, columns, child.parent, 'parent');
+    const cursor = findColumn(label, columns, child.cursor, 'cursor');
+    let after: string | null = null;
+    for (;;) {
+      const query = buildChangedParentsQuery(this.client.dialect, {
+        source: child.source,
+        parent,
+        cursor,
+        since,
+        after,
+        limit: pageSize,
+      });
+      const keys = (await this.fetch({ label }, query)).map((row) => String(row[child.parent]));
+      if (keys.length > 0) {
+        yield keys;
+      }
+      if (keys.length < pageSize) {
+        return;
+      }
+      after = keys[keys.length - 1];
+    }
   }
 
   /** Resolves when the ERP database answers; an ErpReadError (connection_failed) otherwise. */

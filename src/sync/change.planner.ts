@@ -63,11 +63,53 @@ export class ChangePlanner {
     const retryKeys = await this.links.keysDueForRetry(context.mapping.name, new Date(), RETRY_KEYS_PER_RUN);
     let stopped = await this.consume(context, reader.readKeys(source, retryKeys));
     const state = { cursorTo: cursorFrom };
+    const skip = new Set(retryKeys);
     if (!stopped) {
-      const skip = new Set(retryKeys);
-      stopped = await this.consume(context, reader.readChanges(source, cursorFrom), { skip, state });
+      stopped = await this.consume(context, reader.readChanges(source, cursorFrom), {
+        skip,
+        seen: skip,
+        state,
+      });
+    }
+    if (!stopped && cursorFrom?.value != null) {
+      stopped = await this.consumeChangedLines(context, reader, cursorFrom.value, skip);
     }
     return { cursorFrom, cursorTo: state.cursorTo, guard: null, stopped };
+  }
+
+  /**
+   * With `productRows.cursor`: deals whose lines changed since the window started, though their own row did not
+   * (a line edited without touching its order), are read by key and planned like any changed row.
+   */
+  private async consumeChangedLines(
+    context: RunContext,
+    reader: ErpRowReader,
+    since: string,
+    skip: Set<string>,
+  ): Promise<boolean> {
+    const lines = context.compiled.productRows;
+    if (lines?.cursor === undefined) {
+      return false;
+    }
+    const label = `mapping "${context.mapping.name}" productRows`;
+    const window = { value: since, lookbackMs: context.mapping.source.lookback };
+    const child = { source: lines.source, parent: lines.parent, cursor: lines.cursor };
+    const source = { name: context.mapping.name, source: context.mapping.source };
+    for await (const parents of reader.readChangedParents(
+      label,
+      child,
+      window,
+      context.mapping.source.pageSize,
+    )) {
+      const keys = parents.filter((key) => !skip.has(key));
+      if (
+        keys.length > 0 &&
+        (await this.consume(context, reader.readKeys(source, keys), { skip, seen: skip }))
+      ) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private async consume(
@@ -76,6 +118,8 @@ export class ChangePlanner {
     options: {
       markSeen?: boolean;
       skip?: ReadonlySet<string>;
+      /** Collects the keys planned, so a later read in the same run skips them. */
+      seen?: Set<string>;
       state?: { cursorTo: CursorPosition | null };
     } = {},
   ): Promise<boolean> {
@@ -83,6 +127,7 @@ export class ChangePlanner {
       context.lease.assertHeld();
       const rows = options.skip ? page.rows.filter((row) => !options.skip?.has(row.erpKey)) : page.rows;
       await this.planPage(context, rows, page.errors);
+      rows.forEach((row) => options.seen?.add(row.erpKey));
       if (options.markSeen) {
         await this.links.markSeen(context.mapping.name, seenKeys(page), context.run.id);
       }

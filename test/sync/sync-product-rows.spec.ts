@@ -14,7 +14,7 @@ describe('a deal mapping with productRows', () => {
   beforeAll(async () => {
     harness = await startSyncHarness({
       rows: ORDERS,
-      mappingYaml: `mappings:\n${ORDERS_WITH_LINES_MAPPING()}`,
+      mappingYaml: `mappings:\n${ORDERS_WITH_LINES_MAPPING({ linesCursor: true })}`,
     });
     await addOrderLines(harness.erp);
   });
@@ -58,6 +58,20 @@ describe('a deal mapping with productRows', () => {
     expect(changed).toBe(21);
     expect(run).toMatchObject({ status: RunStatus.Succeeded, updated: changed, failed: 0 });
     expect(delta).toEqual({ 'crm.deal.productrows.set': changed });
+    expect(await rowMismatches()).toEqual([]);
+  });
+
+  it('finds lines edited without touching their order in the next incremental run (productRows.cursor)', async () => {
+    // Orders out of the incremental window (its lookback included): only their lines' cursor can find them.
+    await harness.erp.query(`UPDATE sale_order SET write_date = write_date - interval '1 hour'`);
+    await harness.erp.query(
+      `UPDATE sale_order_line SET name = name || ' v2', write_date = clock_timestamp() WHERE order_id IN (21, 22, 23)`,
+    );
+
+    const { run, delta } = await writesDuring(() => harness.run());
+
+    expect(run).toMatchObject({ status: RunStatus.Succeeded, updated: 3, failed: 0 });
+    expect(delta).toEqual({ 'crm.deal.productrows.set': 3 });
     expect(await rowMismatches()).toEqual([]);
   });
 

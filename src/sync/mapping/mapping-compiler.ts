@@ -71,6 +71,8 @@ export interface CompiledProductRows {
   /** The column holding the deal's ERP key. */
   readonly parent: string;
   readonly order: readonly string[];
+  /** Moves when a line changes (see productRows.cursor). */
+  readonly cursor?: string;
   /** Sorted by name. */
   readonly fields: readonly CompiledField[];
 }
@@ -151,6 +153,7 @@ function compileProductRows(mapping: MappingConfig, report: Report): CompiledPro
     source: { table: config.table, query: config.query },
     parent: config.parent,
     order: config.order,
+    ...(config.cursor === undefined ? {} : { cursor: config.cursor }),
     fields,
   };
 }

@@ -78,7 +78,7 @@ export async function addCustomers(erp: ErpOrders, count: number): Promise<void>
 
 /** Deals with their product rows from `sale_order_line` (Odoo-like: per-unit price after the line's discount). */
 export const ORDERS_WITH_LINES_MAPPING = (
-  overrides: { linkCustomers?: boolean; name?: string; customers?: string } = {},
+  overrides: { linkCustomers?: boolean; name?: string; customers?: string; linesCursor?: boolean } = {},
 ) => `
   - name: ${overrides.name ?? 'orders'}
     source:
@@ -93,11 +93,11 @@ export const ORDERS_WITH_LINES_MAPPING = (
 ${overrides.linkCustomers ? `      COMPANY_ID: { link: ${overrides.customers ?? 'customers'}, column: partner_id }\n` : ''}    productRows:
       query: |
         SELECT order_id, id, sequence, name, product_uom_qty, coalesce(discount, 0) AS discount,
-               price_unit * (1 - coalesce(discount, 0) / 100) AS unit_price
+               price_unit * (1 - coalesce(discount, 0) / 100) AS unit_price, write_date
           FROM sale_order_line
       parent: order_id
       order: [sequence, id]
-      fields:
+${overrides.linesCursor ? '      cursor: write_date\n' : ''}      fields:
         PRODUCT_NAME: { column: name, maxLength: 255 }
         PRICE: { column: unit_price, type: money }
         QUANTITY: { column: product_uom_qty, type: decimal }
@@ -115,7 +115,8 @@ export async function addOrderLines(erp: ErpOrders, maxLines = 4): Promise<void>
       name text NOT NULL,
       product_uom_qty numeric(12, 3) NOT NULL,
       price_unit numeric(12, 2) NOT NULL,
-      discount numeric(5, 2)
+      discount numeric(5, 2),
+      write_date timestamp(6) NOT NULL DEFAULT clock_timestamp()
     )`);
   await erp.query(
     `INSERT INTO sale_order_line (order_id, sequence, name, product_uom_qty, price_unit, discount)
