@@ -3,6 +3,7 @@ const BENCHES: Record<string, () => Promise<{ run(args: string[]): Promise<void>
   client: () => import('./client.bench.js'),
   plan: () => import('./plan.bench.js'),
   run: () => import('./run.bench.js'),
+  graph: () => import('./graph.bench.js'),
 };
 
 const [name, ...args] = process.argv.slice(2);

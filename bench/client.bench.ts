@@ -6,8 +6,8 @@ import { splitWebhookUrl } from '../src/config/env.schema.js';
 import type { RateLimitConfig, WebhookAuthConfig } from '../src/config/config.types.js';
 import { Bitrix24Client } from '../src/bitrix24/bitrix24.client.js';
 import { scaledClock, systemClock, type Clock } from '../src/bitrix24/clock.js';
-import { CrmDealGateway } from '../src/bitrix24/crm-deal.gateway.js';
-import type { DealWriteOutcome } from '../src/bitrix24/crm-deal.types.js';
+import { CrmEntityGateway } from '../src/bitrix24/crm-entity.gateway.js';
+import type { DealWriteOutcome } from '../src/bitrix24/crm-entity.types.js';
 import { minimumDurationMs } from '../src/bitrix24/leaky-bucket.js';
 import { InProcessBudgetStore, type PortalBudgetStore } from '../src/bitrix24/portal-budget.store.js';
 import { createDataSource } from '../src/persistence/data-source.factory.js';
@@ -15,7 +15,7 @@ import { runMigrations } from '../src/persistence/migrate.js';
 import { PortalBudgetRepository } from '../src/persistence/portal-budget.repository.js';
 import { startEmulator, type RunningEmulator } from '../src/emulator/index.js';
 
-const USAGE = `client bench: N deal creates through CrmDealGateway (batches of 50) and, side by side, one request
+const USAGE = `client bench: N deal creates through CrmEntityGateway (batches of 50) and, side by side, one request
 per deal, both through the rate-limited client, against the emulator at default limits (2/50).
   --deals N           deals to create (default 5000)
   --speed S           emulator clock speed for the gateway run (default 1)
@@ -88,7 +88,7 @@ export async function run(args: string[]): Promise<void> {
 
 async function gatewayRun(deals: number, speed: number): Promise<Figures> {
   return onEmulator(speed, 'gateway, batches of 50', deals, async ([client]) =>
-    new CrmDealGateway(client).createMany(drafts(deals)),
+    new CrmEntityGateway(client).createMany(drafts(deals)),
   );
 }
 
@@ -109,7 +109,7 @@ async function sharedPortalRun(
       async (all) => {
         const fields = drafts(deals);
         const shares = all.map((client, c) =>
-          new CrmDealGateway(client).createMany(fields.filter((_, index) => index % clients === c)),
+          new CrmEntityGateway(client).createMany(fields.filter((_, index) => index % clients === c)),
         );
         return (await Promise.all(shares)).flat();
       },
@@ -207,7 +207,7 @@ async function onEmulator(
 /** One batch through a throwaway client, so JIT and connection set-up are not timed; then a clean portal. */
 async function warmUp(client: Bitrix24Client, emulator: RunningEmulator): Promise<void> {
   try {
-    await new CrmDealGateway(client).createMany(drafts(50));
+    await new CrmEntityGateway(client).createMany(drafts(50));
   } finally {
     await client.close();
   }
@@ -223,7 +223,7 @@ async function againstPortal(
   const auth: WebhookAuthConfig = { kind: 'webhook', ...splitWebhookUrl(url) };
   const clock: Clock = systemClock;
   const client = new Bitrix24Client({ auth, rateLimit: rate, clock });
-  const gateway = new CrmDealGateway(client);
+  const gateway = new CrmEntityGateway(client);
   try {
     const started = clock.now();
     const outcomes = await gateway.createMany(drafts(deals));

@@ -131,6 +131,8 @@ export interface RecordTimelineView {
 
 export interface MappingSummaryView {
   readonly name: string;
+  /** The CRM entity the mapping writes: deal, company or contact (its link table's IDs are of that entity). */
+  readonly entity: string;
   readonly enabled: boolean;
   readonly source: {
     readonly table: string | null;

@@ -17,6 +17,7 @@ export function summarizeMapping(
     mapping.enabled ? nextScheduledAt(expression, now) : null;
   return {
     name: mapping.name,
+    entity: mapping.entity,
     enabled: mapping.enabled,
     source: {
       table: mapping.source.table ?? null,

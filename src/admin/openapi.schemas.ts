@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ENTITY_TYPES } from '../config/mapping.schema.js';
 import { OperationAction, OperationStatus } from '../persistence/entities/sync-operation.entity.js';
 import { RunMode, RunStatus, RunTrigger } from '../persistence/entities/sync-run.entity.js';
 import type {
@@ -198,6 +199,7 @@ class MappingDeleteSchema {
 
 export class MappingSummarySchema implements MappingSummaryView {
   @ApiProperty() readonly name!: string;
+  @ApiProperty({ enum: ENTITY_TYPES }) readonly entity!: string;
   @ApiProperty() readonly enabled!: boolean;
   @ApiProperty({ type: MappingSourceSchema }) readonly source!: MappingSourceSchema;
   @ApiProperty(nullableString) readonly schedule!: string | null;

@@ -1,6 +1,6 @@
 import type { Bitrix24Client } from './bitrix24.client.js';
 import { Bitrix24Error, Bitrix24ErrorClass } from './bitrix24.error.js';
-import { chunk, encodeBatchCommand, type QueryObject } from './batch-command.js';
+import { BATCH_MAX_COMMANDS, encodeBatchCommand, type QueryObject } from './batch-command.js';
 import { readBatchResult, type BatchEntry } from './batch-result.js';
 import { classifyApiError, ClientErrorCode } from './error-classification.js';
 import { isWriteMethod } from './retry-policy.js';
@@ -8,6 +8,11 @@ import { isWriteMethod } from './retry-policy.js';
 export interface BatchCommand {
   readonly method: string;
   readonly params?: QueryObject;
+  /**
+   * The command's `id` is the result of the command just before it (a deal's product rows after its
+   * `crm.deal.add`): both travel in the same `batch` request, `id=$result[cN]` (bitrix24-api.md §4).
+   */
+  readonly idFromPrevious?: boolean;
 }
 
 /**
@@ -52,10 +57,10 @@ export async function runBatch<T = unknown>(
   const maxRounds = options.maxLimitRounds ?? 30;
   const items = commands.map((command, index) => ({ command, index }));
   await Promise.all(
-    chunk(items).map(async (first) => {
+    chunkPairs(items).map(async (first) => {
       let pending: Item[] = first;
       for (let round = 0; pending.length > 0; round++) {
-        const results = await sendChunk<T>(client, pending, options);
+        const results = await sendChunk<T>(client, pending, options, outcomes);
         const refused: Item[] = [];
         results.forEach((outcome, k) => {
           if (outcome.status === 'failed' && outcome.error.isLimit && round < maxRounds) {
@@ -71,14 +76,50 @@ export async function runBatch<T = unknown>(
   return outcomes;
 }
 
+/** Batches of at most 50 commands that never separate a command from the one its `id` comes from. */
+function chunkPairs(items: readonly Item[]): Item[][] {
+  const chunks: Item[][] = [];
+  let current: Item[] = [];
+  items.forEach((item, index) => {
+    const pairsWithNext = items[index + 1]?.command.idFromPrevious === true;
+    if (current.length + (pairsWithNext ? 2 : 1) > BATCH_MAX_COMMANDS && !item.command.idFromPrevious) {
+      chunks.push(current);
+      current = [];
+    }
+    current.push(item);
+  });
+  return current.length > 0 ? [...chunks, current] : chunks;
+}
+
+/**
+ * `id` for a command taking the previous command's result: a reference when both are in this request; the
+ * result itself when the previous one already succeeded in an earlier round; undefined when it failed.
+ */
+function previousId(
+  items: readonly Item[],
+  k: number,
+  settled: ReadonlyArray<CommandOutcome<unknown> | undefined>,
+): string | undefined {
+  const previous = items[k].index - 1;
+  if (k > 0 && items[k - 1].index === previous) {
+    return `$result[c${k - 1}]`;
+  }
+  const outcome = settled[previous];
+  return outcome?.status === 'ok' ? String(outcome.result) : undefined;
+}
+
 async function sendChunk<T>(
   client: Bitrix24Client,
   items: readonly Item[],
   options: BatchOptions,
+  settled: ReadonlyArray<CommandOutcome<unknown> | undefined>,
 ): Promise<Array<CommandOutcome<T>>> {
   const keys = items.map((_, k) => `c${k}`);
   const cmd = Object.fromEntries(
-    items.map((item, k) => [keys[k], encodeBatchCommand(item.command.method, item.command.params)]),
+    items.map((item, k) => {
+      const id = item.command.idFromPrevious ? { id: previousId(items, k, settled) ?? '' } : {};
+      return [keys[k], encodeBatchCommand(item.command.method, { ...item.command.params, ...id })];
+    }),
   );
   // One entry per command: each is billed to its method's operating budget.
   const methods = items.map((item) => item.command.method);

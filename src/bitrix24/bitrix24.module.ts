@@ -8,7 +8,7 @@ import { OAuthTokenRepository } from '../persistence/oauth-token.repository.js';
 import { Bitrix24Client } from './bitrix24.client.js';
 import { Bitrix24InstallController } from './bitrix24-install.controller.js';
 import { Bitrix24InstallService } from './bitrix24-install.service.js';
-import { CrmDealGateway } from './crm-deal.gateway.js';
+import { CrmEntityGateway } from './crm-entity.gateway.js';
 import { OAuthTokenStore } from './oauth-token.store.js';
 import { PORTAL_BUDGET_STORE, type PortalBudgetStore } from './portal-budget.store.js';
 import { TokenCipher } from './token.cipher.js';
@@ -68,13 +68,13 @@ export function createBitrix24Client(
       ) => createBitrix24Client(config, dataSource, scrubber, budgetStore),
     },
     {
-      provide: CrmDealGateway,
+      provide: CrmEntityGateway,
       inject: [Bitrix24Client],
-      useFactory: (client: Bitrix24Client) => new CrmDealGateway(client),
+      useFactory: (client: Bitrix24Client) => new CrmEntityGateway(client),
     },
     Bitrix24InstallService,
   ],
-  exports: [Bitrix24Client, CrmDealGateway],
+  exports: [Bitrix24Client, CrmEntityGateway],
 })
 export class Bitrix24Module implements OnApplicationShutdown {
   constructor(@Optional() @Inject(Bitrix24Client) private readonly client?: Bitrix24Client) {}

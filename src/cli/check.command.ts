@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import pino from 'pino';
 import { createBitrix24Client } from '../bitrix24/bitrix24.module.js';
-import { CrmDealGateway } from '../bitrix24/crm-deal.gateway.js';
+import { CrmEntityGateway } from '../bitrix24/crm-entity.gateway.js';
 import { openStateDatabase } from '../bootstrap/embedded-state-database.js';
 import { loadConfigFromProcess } from '../config/config.loader.js';
 import type { AppConfig, MappingConfig } from '../config/config.types.js';
@@ -120,7 +120,7 @@ async function checkPortal(
     return [];
   }
   const client = createBitrix24Client(config, dataSource, undefined, budgetStore);
-  const gateway = new CrmDealGateway(client);
+  const gateway = new CrmEntityGateway(client);
   try {
     const fields = await gateway.fields();
     const currencies = await gateway.currencies();
@@ -132,8 +132,10 @@ async function checkPortal(
       },
     ];
     for (const mapping of config.mappings) {
-      const stages = await gateway.stages(mapping.target.categoryId);
-      findings.push(...checkMappingAgainstPortal(mapping, { fields, stages, currencies }));
+      const deal = mapping.entity === 'deal';
+      const stages = deal ? await gateway.stages(mapping.target.categoryId) : [];
+      const entityFields = deal ? fields : await gateway.forEntity(mapping.entity).fields();
+      findings.push(...checkMappingAgainstPortal(mapping, { fields: entityFields, stages, currencies }));
     }
     return findings;
   } catch (error) {

@@ -6,6 +6,8 @@ import {
 } from '../persistence/entities/sync-operation.entity.js';
 import { RunMode, RunTrigger } from '../persistence/entities/sync-run.entity.js';
 import { SyncLogRepository } from '../persistence/sync-log.repository.js';
+import type { MappingConfig } from '../config/config.types.js';
+import { entityCounter } from '../sync/plan/entity-counts.js';
 import { SyncService } from '../sync/sync.service.js';
 import { EXIT_FAILURE, EXIT_OK, type CliCommand } from './cli-command.js';
 import { withEngine } from './engine-context.js';
@@ -38,12 +40,17 @@ export const planCommand: CliCommand = {
         throw new Error(run.error);
       }
       const counts = { creates: 0, updates: 0, deletes: 0, unchanged: run.unchanged, failed: 0 };
+      const entities = entityCounter(
+        config.mappings.find((candidate) => candidate.name === mapping) as MappingConfig,
+        config.mappings,
+      );
       const log = app.get(SyncLogRepository);
       let afterId: string | undefined;
       for (;;) {
         const page = await log.listRunOperations(run.id, {}, { afterId, limit: PAGE });
         for (const operation of page.items) {
           countOperation(counts, operation);
+          entities.add({ ...operation, planned: operation.status === OperationStatus.Planned });
           process.stdout.write(
             json ? `${JSON.stringify(operationJson(operation))}\n` : `${describeOperation(operation)}\n`,
           );
@@ -56,7 +63,7 @@ export const planCommand: CliCommand = {
       if (run.error) {
         process.stderr.write(`${run.error}\n`);
       }
-      return counts;
+      return { ...counts, entities: entities.counts() };
     });
     process.stdout.write(
       json

@@ -8,6 +8,7 @@ export type {
   SourceConfig,
   DeleteConfig,
   FieldType,
+  EntityType,
   Ownership,
   DeletePolicy,
 } from './mapping.schema.js';

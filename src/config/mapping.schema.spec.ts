@@ -70,7 +70,7 @@ describe('mapping schema', () => {
     [
       'maxLength on a money field',
       { column: 'a', type: 'money', maxLength: 10 },
-      'fields.T.maxLength: applies to type string only, not money',
+      'fields.T.maxLength: applies to type string or multi only, not money',
     ],
     [
       'a timezone on a string field',
@@ -136,6 +136,129 @@ describe('mapping schema', () => {
         delete: { policy: 'close', stage: 'C2:LOSE' },
       }),
     ).toEqual([]);
+  });
+});
+
+describe('mapping schema: companies and contacts', () => {
+  const company = (extra: Record<string, unknown>) => problemsOf({ entity: 'company', ...extra });
+
+  it('accepts a company with multi-fields, and defaults the entity to deal', () => {
+    expect(
+      company({
+        fields: {
+          TITLE: { column: 'name' },
+          EMAIL: { column: 'email', type: 'multi', valueType: 'WORK' },
+          PHONE: { column: 'phone', type: 'multi' },
+        },
+        delete: { policy: 'delete' },
+      }),
+    ).toEqual([]);
+    expect(mappingSchema.parse(minimal).entity).toBe('deal');
+  });
+
+  it.each([
+    [
+      'the close policy',
+      { delete: { policy: 'close', stage: 'LOSE' } },
+      ['delete.policy: close moves a deal to a stage; a company has none (use ignore or delete)'],
+    ],
+    [
+      'a funnel',
+      { target: { originatorId: 'erp', categoryId: 3 } },
+      ['target.categoryId: applies to deals only, not a company'],
+    ],
+    [
+      'a multi-field written as a scalar',
+      { fields: { EMAIL: { column: 'email' } } },
+      ['fields.EMAIL.type: EMAIL is a multi-field: write type: multi (with valueType, default WORK)'],
+    ],
+    [
+      'type multi on an ordinary field',
+      { fields: { TITLE: { column: 'name', type: 'multi' } } },
+      ['fields.TITLE.type: type multi applies to the multi-fields EMAIL, PHONE, WEB, IM, LINK only'],
+    ],
+  ])('rejects %s on a company', (_name, extra, problems) => {
+    expect(company(extra)).toEqual(problems);
+  });
+
+  it('rejects multi-fields on a deal, and a value type on a plain field', () => {
+    expect(withFields({ EMAIL: { column: 'email', type: 'multi' } })).toEqual([
+      'fields.EMAIL.type: deals have no multi-fields (EMAIL, PHONE… belong to companies and contacts)',
+    ]);
+    expect(withFields({ TITLE: { column: 'name', valueType: 'WORK' } })).toEqual([
+      'fields.TITLE.valueType: applies to type multi only, not string',
+    ]);
+  });
+});
+
+describe('mapping schema: link fields', () => {
+  const mapping = (name: string, entity: string, fields: Record<string, unknown>) => ({
+    name,
+    entity,
+    source: { table: name, key: 'id' },
+    target: { originatorId: 'erp' },
+    fields: { TITLE: { column: 'name' }, ...fields },
+  });
+  const fileProblems = (mappings: unknown[]) => {
+    const result = syncFileSchema.safeParse({ mappings });
+    return result.success
+      ? []
+      : result.error.issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`);
+  };
+
+  it('accepts a deal linked to a company and a contact, and a contact linked to the company', () => {
+    expect(
+      fileProblems([
+        mapping('orders', 'deal', {
+          COMPANY_ID: { link: 'customers', column: 'partner_id' },
+          CONTACT_ID: { link: 'people', column: 'contact_id' },
+        }),
+        mapping('customers', 'company', {}),
+        mapping('people', 'contact', { COMPANY_ID: { link: 'customers', column: 'parent_id' } }),
+      ]),
+    ).toEqual([]);
+  });
+
+  it('lists a cycle between mappings as a configuration error', () => {
+    expect(
+      fileProblems([
+        mapping('a', 'deal', { UF_CRM_B: { link: 'b', column: 'b_id' } }),
+        mapping('b', 'deal', { UF_CRM_C: { link: 'c', column: 'c_id' } }),
+        mapping('c', 'deal', { UF_CRM_A: { link: 'a', column: 'a_id' } }),
+      ]),
+    ).toEqual(['mappings[0]: links form a cycle: a → b → c → a']);
+  });
+
+  it.each([
+    [
+      'an unknown mapping',
+      [mapping('orders', 'deal', { COMPANY_ID: { link: 'nope', column: 'p' } })],
+      ['mappings[0].fields.COMPANY_ID.link: no mapping is named "nope" (configured: orders)'],
+    ],
+    [
+      'itself',
+      [mapping('orders', 'deal', { UF_CRM_PARENT: { link: 'orders', column: 'p' } })],
+      ['mappings[0].fields.UF_CRM_PARENT.link: a mapping cannot link to itself'],
+    ],
+    [
+      'a mapping of the wrong entity',
+      [
+        mapping('orders', 'deal', { COMPANY_ID: { link: 'people', column: 'p' } }),
+        mapping('people', 'contact', {}),
+      ],
+      ['mappings[0].fields.COMPANY_ID.link: COMPANY_ID takes a company\'s ID, but "people" syncs contacts'],
+    ],
+  ])('rejects a link to %s', (_name, mappings, problems) => {
+    expect(fileProblems(mappings)).toEqual(problems);
+  });
+
+  it('rejects a link without a column, or with a type', () => {
+    expect(withFields({ COMPANY_ID: { link: 'customers', value: 1 } })).toEqual([
+      "fields.COMPANY_ID.column: a link needs the column holding the parent's key",
+    ]);
+    expect(withFields({ COMPANY_ID: { link: 'customers', column: 'p', type: 'integer' } })).toEqual([
+      "fields.COMPANY_ID.type: a link's value is the parent's Bitrix24 ID: it takes no type or maxLength",
+    ]);
   });
 });
 

@@ -1,6 +1,7 @@
 import { validateCronExpression } from 'cron';
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
+import { linkCycles, linkProblems } from './mapping-links.js';
 
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
 
@@ -35,16 +36,28 @@ const timeZone = nonEmpty.superRefine((value, ctx) => {
 });
 
 /** Bitrix24 drops wrong-case field names silently, so they are rejected here instead. */
-const RESERVED_FIELDS = ['ID', 'ORIGINATOR_ID', 'ORIGIN_ID', 'CATEGORY_ID'];
+const RESERVED_FIELDS = ['ID', 'ORIGINATOR_ID', 'ORIGIN_ID', 'CATEGORY_ID', 'PRODUCT_ROWS'];
 const fieldName = z
   .string()
   .regex(/^[A-Z][A-Z0-9_]*$/, 'Bitrix24 field names are upper case, like TITLE or UF_CRM_ERP_NUMBER')
   .refine((name) => !RESERVED_FIELDS.includes(name), {
     message:
-      'is set by the sync itself (ORIGINATOR_ID/ORIGIN_ID from target and key, CATEGORY_ID from target.categoryId)',
+      'is set by the sync itself (ORIGINATOR_ID/ORIGIN_ID from target and key, CATEGORY_ID from target.categoryId, PRODUCT_ROWS from productRows)',
   });
 
-export const FIELD_TYPES = ['string', 'money', 'date', 'datetime', 'boolean', 'integer'] as const;
+export const FIELD_TYPES = [
+  'string',
+  'money',
+  'decimal',
+  'date',
+  'datetime',
+  'boolean',
+  'integer',
+  'multi',
+] as const;
+export const ENTITY_TYPES = ['deal', 'company', 'contact'] as const;
+/** CRM multi-fields of companies and contacts (`crm_multifield`, bitrix24-api.md §5b): lists of values with IDs. */
+export const MULTI_FIELDS = ['EMAIL', 'PHONE', 'WEB', 'IM', 'LINK'] as const;
 export const OWNERSHIPS = ['erp', 'fillEmpty', 'createOnly'] as const;
 export const DELETE_POLICIES = ['ignore', 'close', 'delete'] as const;
 
@@ -65,16 +78,23 @@ export function findTemplateProblem(template: string): string | undefined {
 }
 
 const DATE_TYPES: readonly string[] = ['date', 'datetime'];
+const TEXT_TYPES: readonly string[] = ['string', 'multi'];
 
 const fieldSchema = z
   .strictObject({
     column: nonEmpty.optional(),
+    /** A link field: the Bitrix24 ID that this mapping's link table holds for the ERP key in `column`. */
+    link: nonEmpty.optional(),
     template: nonEmpty.optional(),
     value: scalar.optional(),
     map: z.record(z.string(), scalar).optional(),
     default: scalar.optional(),
     type: z.enum(FIELD_TYPES).default('string'),
     timezone: timeZone.optional(),
+    valueType: z
+      .string()
+      .regex(/^[A-Z][A-Z_]*$/, 'a multi-field value type in upper case, like WORK, HOME or MOBILE')
+      .optional(),
     maxLength: z.number().int().positive().optional(),
     truncate: z.boolean().default(true),
     ownership: z.enum(OWNERSHIPS).default('erp'),
@@ -83,6 +103,11 @@ const fieldSchema = z
     const sources = [field.column, field.template, field.value].filter((source) => source !== undefined);
     if (sources.length !== 1) {
       ctx.addIssue({ code: 'custom', message: 'needs exactly one of column, template or value' });
+    }
+    if (field.link !== undefined) {
+      for (const issue of linkFieldProblems(field)) {
+        ctx.addIssue(issue);
+      }
     }
     if (field.map !== undefined && field.column === undefined) {
       ctx.addIssue({ code: 'custom', path: ['map'], message: 'a value map needs a column to read from' });
@@ -97,11 +122,18 @@ const fieldSchema = z
     if (templateProblem !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['template'], message: templateProblem });
     }
-    if (field.maxLength !== undefined && field.type !== 'string') {
+    if (field.maxLength !== undefined && !TEXT_TYPES.includes(field.type)) {
       ctx.addIssue({
         code: 'custom',
         path: ['maxLength'],
-        message: `applies to type string only, not ${field.type}`,
+        message: `applies to type string or multi only, not ${field.type}`,
+      });
+    }
+    if (field.valueType !== undefined && field.type !== 'multi') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['valueType'],
+        message: `applies to type multi only, not ${field.type}`,
       });
     }
     if (field.timezone !== undefined && !DATE_TYPES.includes(field.type)) {
@@ -112,6 +144,38 @@ const fieldSchema = z
       });
     }
   });
+
+/** What a link field may not combine with: it is the linked record's ID, read through the key in `column`. */
+function linkFieldProblems(field: {
+  column?: string;
+  map?: unknown;
+  type: FieldType;
+  maxLength?: number;
+}): { code: 'custom'; path: PropertyKey[]; message: string }[] {
+  const problems: { code: 'custom'; path: PropertyKey[]; message: string }[] = [];
+  if (field.column === undefined) {
+    problems.push({
+      code: 'custom',
+      path: ['column'],
+      message: "a link needs the column holding the parent's key",
+    });
+  }
+  if (field.map !== undefined) {
+    problems.push({
+      code: 'custom',
+      path: ['map'],
+      message: "a link sends the parent's ID; it has no value map",
+    });
+  }
+  if (field.type !== 'string' || field.maxLength !== undefined) {
+    problems.push({
+      code: 'custom',
+      path: ['type'],
+      message: "a link's value is the parent's Bitrix24 ID: it takes no type or maxLength",
+    });
+  }
+  return problems;
+}
 
 const keySchema = z
   .union([nonEmpty, z.array(nonEmpty).min(1, 'needs at least one column')])
@@ -133,6 +197,58 @@ const sourceSchema = z
     }
     if (new Set(source.key).size !== source.key.length) {
       ctx.addIssue({ code: 'custom', path: ['key'], message: 'lists a column twice' });
+    }
+  });
+
+/** Product row fields (`crm.deal.productrows.set`, bitrix24-api.md §5b); the rest are computed by the portal. */
+export const PRODUCT_ROW_FIELDS = [
+  'PRODUCT_ID',
+  'PRODUCT_NAME',
+  'PRICE',
+  'QUANTITY',
+  'DISCOUNT_TYPE_ID',
+  'DISCOUNT_RATE',
+  'DISCOUNT_SUM',
+  'TAX_RATE',
+  'TAX_INCLUDED',
+  'MEASURE_CODE',
+  'MEASURE_NAME',
+  'SORT',
+] as const;
+
+const productRowsSchema = z
+  .strictObject({
+    table: nonEmpty.optional(),
+    query: nonEmpty.optional(),
+    /** The column holding the deal's ERP key (the order's key). */
+    parent: nonEmpty,
+    /** The rows' order within a deal (Bitrix24 keeps the order it is sent); ties broken by nothing else. */
+    order: z
+      .union([nonEmpty, z.array(nonEmpty)])
+      .transform((order) => (Array.isArray(order) ? order : [order]))
+      .default([]),
+    /**
+     * A column of the lines that moves when a line changes, comparable with `source.cursor` (both `write_date`):
+     * an incremental run also re-reads the deals whose lines changed since its window started.
+     */
+    cursor: nonEmpty.optional(),
+    fields: z
+      .partialRecord(z.enum(PRODUCT_ROW_FIELDS), fieldSchema)
+      .refine((fields) => Object.keys(fields).length > 0, 'needs at least one field'),
+  })
+  .superRefine((rows, ctx) => {
+    if ((rows.table === undefined) === (rows.query === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'needs exactly one of table or query' });
+    }
+    for (const [name, field] of Object.entries(rows.fields)) {
+      if (field.link !== undefined || field.type === 'multi' || field.ownership !== 'erp') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['fields', name],
+          message:
+            'a product row field takes a column, template or value with a type: no link, multi or ownership',
+        });
+      }
     }
   });
 
@@ -168,6 +284,8 @@ export const mappingSchema = z
         /^[a-z0-9][a-z0-9_-]{0,62}$/i,
         'letters, digits, - and _ only (max 63), starting with a letter or digit',
       ),
+    /** The CRM entity the mapping writes; its method prefix is `crm.{entity}.*`. */
+    entity: z.enum(ENTITY_TYPES).default('deal'),
     enabled: z.boolean().default(true),
     schedule: cron.optional(),
     fullSweep: cron.optional(),
@@ -180,10 +298,41 @@ export const mappingSchema = z
     fields: z
       .record(fieldName, fieldSchema)
       .refine((fields) => Object.keys(fields).length > 0, 'needs at least one field'),
+    /** The deal's product rows, replaced as one set (`crm.deal.productrows.set`); deals only. */
+    productRows: productRowsSchema.optional(),
     delete: deleteSchema.default({ policy: 'ignore', maxPerRun: 100 }),
     retry: retrySchema.default({ maxAttempts: 5, backoff: 60_000 }),
   })
   .superRefine((mapping, ctx) => {
+    if (mapping.entity !== 'deal') {
+      for (const issue of clientProblems(mapping)) {
+        ctx.addIssue({ code: 'custom', ...issue });
+      }
+      return;
+    }
+    if (mapping.productRows?.cursor !== undefined && mapping.source.cursor === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['productRows', 'cursor'],
+        message: 'needs source.cursor: without one every run is a full sweep, which reads every line anyway',
+      });
+    }
+    if (mapping.productRows !== undefined && mapping.source.key.length !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['productRows', 'parent'],
+        message: `product rows name their deal by one column; source.key has ${mapping.source.key.length}`,
+      });
+    }
+    for (const [name, field] of Object.entries(mapping.fields)) {
+      if (field.type === 'multi') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['fields', name, 'type'],
+          message: 'deals have no multi-fields (EMAIL, PHONE… belong to companies and contacts)',
+        });
+      }
+    }
     for (const { path, stage } of constantStages(mapping)) {
       const problem = stageProblem(stage, mapping.target.categoryId);
       if (problem !== undefined) {
@@ -191,6 +340,44 @@ export const mappingSchema = z
       }
     }
   });
+
+/**
+ * Companies and contacts: no funnel, no stages to close to, and multi-fields only as `type: multi` (a scalar
+ * sent to a multi-field is refused, bitrix24-api.md §5.8 code 100).
+ */
+function clientProblems(mapping: {
+  entity: string;
+  productRows?: unknown;
+  target: { categoryId: number };
+  fields: Record<string, { type: FieldType }>;
+  delete: { policy: DeletePolicy };
+}): { path: PropertyKey[]; message: string }[] {
+  const problems: { path: PropertyKey[]; message: string }[] = [];
+  if (mapping.delete.policy === 'close') {
+    problems.push({
+      path: ['delete', 'policy'],
+      message: `close moves a deal to a stage; a ${mapping.entity} has none (use ignore or delete)`,
+    });
+  }
+  if (mapping.target.categoryId !== 0) {
+    problems.push({
+      path: ['target', 'categoryId'],
+      message: `applies to deals only, not a ${mapping.entity}`,
+    });
+  }
+  for (const [name, field] of Object.entries(mapping.fields)) {
+    const multi = (MULTI_FIELDS as readonly string[]).includes(name);
+    if (multi !== (field.type === 'multi')) {
+      problems.push({
+        path: ['fields', name, 'type'],
+        message: multi
+          ? `${name} is a multi-field: write type: multi (with valueType, default WORK)`
+          : `type multi applies to the multi-fields ${MULTI_FIELDS.join(', ')} only`,
+      });
+    }
+  }
+  return problems;
+}
 
 /** Stage ids written as constants: STAGE_ID's value, map values and default, and delete.stage. */
 function constantStages(mapping: {
@@ -248,12 +435,17 @@ export const syncFileSchema = z
         seen.set(mapping.name, index);
       }
     });
+    for (const issue of [...linkProblems(file.mappings), ...linkCycles(file.mappings)]) {
+      ctx.addIssue({ code: 'custom', ...issue });
+    }
   });
 
 export type MappingConfig = z.output<typeof mappingSchema>;
 export type FieldConfig = z.output<typeof fieldSchema>;
 export type SourceConfig = z.output<typeof sourceSchema>;
 export type DeleteConfig = z.output<typeof deleteSchema>;
+export type ProductRowsConfig = z.output<typeof productRowsSchema>;
 export type FieldType = (typeof FIELD_TYPES)[number];
+export type EntityType = (typeof ENTITY_TYPES)[number];
 export type Ownership = (typeof OWNERSHIPS)[number];
 export type DeletePolicy = (typeof DELETE_POLICIES)[number];

@@ -13,6 +13,35 @@ export const DEMO_ERP_DATABASE = 'demo_erp';
 
 const DUPLICATE_DATABASE = '42P04';
 
+/**
+ * Customers' e-mail and the order lines (the graph: companies, deals, product rows). Idempotent, so a demo
+ * database made by an earlier version gains them on its next start.
+ */
+const GRAPH_SCHEMA = `
+  ALTER TABLE res_partner ADD COLUMN IF NOT EXISTS email text;
+  ALTER TABLE res_partner ADD COLUMN IF NOT EXISTS write_date timestamp(6) NOT NULL
+    DEFAULT (clock_timestamp() AT TIME ZONE 'UTC');
+  UPDATE res_partner SET email = lower(regexp_replace(name, '[^A-Za-z0-9]+', '.', 'g')) || '@example.com'
+   WHERE email IS NULL;
+  CREATE TABLE IF NOT EXISTS sale_order_line (
+    id serial PRIMARY KEY,
+    order_id integer NOT NULL,
+    sequence integer NOT NULL,
+    name text NOT NULL,
+    product_uom_qty numeric(12, 3) NOT NULL,
+    price_unit numeric(12, 2) NOT NULL,
+    discount numeric(5, 2)
+  );
+  CREATE INDEX IF NOT EXISTS sale_order_line_order ON sale_order_line (order_id);`;
+
+/** 1–3 lines for each order that has none: deterministic from the order, priced to a share of its total. */
+const ADD_MISSING_LINES = `
+  INSERT INTO sale_order_line (order_id, sequence, name, product_uom_qty, price_unit, discount)
+  SELECT o.id, 10 * l, (ARRAY['Consulting hours', 'Office chair', 'Desk lamp', 'Laptop stand', 'Support plan'])[1 + (o.id + l) % 5],
+         l, round(o.amount_total / ((1 + o.id % 3) * l), 2), CASE WHEN l = 2 THEN 5 END
+    FROM sale_order o CROSS JOIN LATERAL generate_series(1, 1 + o.id % 3) AS l
+   WHERE NOT EXISTS (SELECT 1 FROM sale_order_line x WHERE x.order_id = o.id)`;
+
 const SCHEMA = `
   CREATE TABLE res_currency (id serial PRIMARY KEY, name text NOT NULL UNIQUE);
   CREATE TABLE res_partner (id serial PRIMARY KEY, name text NOT NULL UNIQUE);
@@ -46,7 +75,7 @@ export function siblingDatabaseUrl(url: Secret, database: string): Secret {
 }
 
 /**
- * The demo's ERP: an Odoo-like `sale_order` with partners and currencies, in a database of its own on
+ * The demo's ERP: an Odoo-like `sale_order` with its lines, partners (with e-mail) and currencies, in a database of its own on
  * the state database's server. Created and seeded on first start, kept afterwards.
  */
 export class DemoErpDatabase {
@@ -125,6 +154,7 @@ export class DemoErpDatabase {
         );
       }
       await insertOrders(client, inserts);
+      await client.query(ADD_MISSING_LINES);
       await client.query('COMMIT');
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
@@ -147,7 +177,9 @@ export class DemoErpDatabase {
         `SELECT to_regclass('sale_order')::text AS table`,
       );
       if (rows[0].table !== null) {
-        await client.query('ROLLBACK');
+        await client.query(GRAPH_SCHEMA);
+        await client.query(ADD_MISSING_LINES);
+        await client.query('COMMIT');
         return false;
       }
       await client.query(SCHEMA);
@@ -155,7 +187,9 @@ export class DemoErpDatabase {
         [...DEMO_CURRENCIES, BROKEN_CURRENCY],
       ]);
       await client.query('INSERT INTO res_partner (name) SELECT unnest($1::text[])', [[...DEMO_PARTNERS]]);
+      await client.query(GRAPH_SCHEMA);
       await insertOrders(client, seed());
+      await client.query(ADD_MISSING_LINES);
       await client.query('COMMIT');
       return true;
     } catch (error) {

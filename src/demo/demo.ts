@@ -11,7 +11,7 @@ import { SyncService } from '../sync/sync.service.js';
 import { DEMO_TOKEN_FILE, loadOrCreateDemoToken } from './demo-admin-token.js';
 import { formatDemoBanner } from './demo-banner.js';
 import { DEMO_ERP_DATABASE, DemoErpDatabase } from './demo-erp.database.js';
-import { DEMO_MAPPING_NAME, demoMappings } from './demo-mapping.js';
+import { DEMO_CUSTOMERS_MAPPING_NAME, DEMO_MAPPING_NAME, demoMappings } from './demo-mapping.js';
 import { generateOrders } from './demo-orders.js';
 import { seededRandom } from './demo-random.js';
 import { forgetDemoLinks } from './demo-state.js';
@@ -55,7 +55,9 @@ export async function prepareDemo(config: AppConfig, options: DemoOptions): Prom
   );
   let emulator: RunningEmulator | undefined;
   try {
-    if ((await forgetDemoLinks(options.stateDatabaseUrl, DEMO_MAPPING_NAME)) > 0) {
+    // The emulated portal starts empty: links of both mappings would point at records it no longer has.
+    const forgotten = await forgetDemoLinks(options.stateDatabaseUrl, DEMO_CUSTOMERS_MAPPING_NAME);
+    if ((await forgetDemoLinks(options.stateDatabaseUrl, DEMO_MAPPING_NAME)) + forgotten > 0) {
       logger.info('The emulated portal starts empty: the first run loads all demo orders again');
     }
     emulator = await startEmulator({ rateLimit: config.bitrix24.rateLimit });

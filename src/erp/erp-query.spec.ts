@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import {
+  buildChangedParentsQuery,
   buildKeysQuery,
   buildNullKeyQuery,
   buildPageQuery,
@@ -233,5 +234,40 @@ describe(splitTableName.name, () => {
     { table: 'a.', parts: undefined },
   ])('splits $table', ({ table, parts }) => {
     expect(splitTableName(table)).toEqual(parts);
+  });
+});
+
+describe(buildChangedParentsQuery.name, () => {
+  it('lists the distinct parents of rows changed in the window, after a keyset position, in parent order', () => {
+    const query = buildChangedParentsQuery(postgresDialect, {
+      source: { table: 'sale_order_line' },
+      parent: pgColumn('order_id', 'integer'),
+      cursor: pgColumn('write_date', 'timestamp'),
+      since: { value: '2026-12-01 10:00:00', lookbackMs: 0 },
+      after: '42',
+      limit: 500,
+    });
+
+    expect(query).toEqual({
+      sql:
+        'SELECT DISTINCT "src"."order_id" FROM "sale_order_line" AS "src"\n' +
+        'WHERE "src"."order_id" IS NOT NULL\n  AND "src"."write_date" >= CAST($1 AS timestamp)\n' +
+        '  AND "src"."order_id" > CAST($2 AS integer)\nORDER BY "src"."order_id"\nLIMIT 500',
+      params: ['2026-12-01 10:00:00', '42'],
+    });
+  });
+
+  it('subtracts the lookback in the dialect of the database (MySQL/MariaDB)', () => {
+    const query = buildChangedParentsQuery(mysqlDialect, {
+      source: { table: 'tabSales Order Item' },
+      parent: myColumn('parent', null),
+      cursor: myColumn('modified', null),
+      since: { value: '2026-12-01 10:00:00', lookbackMs: 600_000 },
+      after: null,
+      limit: 10,
+    });
+
+    expect(query.sql).toContain('SELECT DISTINCT `src`.`parent` FROM `tabSales Order Item` AS `src`');
+    expect(query.params).toHaveLength(2);
   });
 });

@@ -150,6 +150,8 @@ export interface KeysQuerySpec {
   readonly source: PageQuerySpec['source'];
   readonly key: readonly ErpColumn[];
   readonly keys: readonly (readonly string[])[];
+  /** Columns ordering the rows after the key (a deal's product rows by sequence). */
+  readonly order?: readonly ErpColumn[];
 }
 
 /** The rows with these keys, in key order. */
@@ -162,7 +164,37 @@ export function buildKeysQuery(dialect: SqlDialect, spec: KeysQuerySpec): ErpQue
   const names = spec.key.map((c) => column(dialect, c.name));
   const left = names.length === 1 ? names[0] : `(${names.join(', ')})`;
   const where = [`${left} IN (${spec.keys.map(bindKey).join(', ')})`];
-  return { sql: select(dialect, spec, where, `ORDER BY ${names.join(', ')}`), params: binder.params };
+  const order = [...names, ...(spec.order ?? []).map((c) => column(dialect, c.name))];
+  return { sql: select(dialect, spec, where, `ORDER BY ${order.join(', ')}`), params: binder.params };
+}
+
+export interface ChangedParentsQuerySpec {
+  readonly source: PageQuerySpec['source'];
+  readonly parent: ErpColumn;
+  readonly cursor: ErpColumn;
+  readonly since: { readonly value: string; readonly lookbackMs: number };
+  /** Keyset position: parents strictly after this one. */
+  readonly after: string | null;
+  readonly limit: number;
+}
+
+/** The distinct parents (deals) of child rows (lines) whose cursor is in the window, in parent order. */
+export function buildChangedParentsQuery(dialect: SqlDialect, spec: ChangedParentsQuerySpec): ErpQuery {
+  const binder = new Binder(dialect);
+  const parent = column(dialect, spec.parent.name);
+  const where = [
+    `${parent} IS NOT NULL`,
+    since(dialect, binder, spec.cursor, spec.since.value, spec.since.lookbackMs),
+  ];
+  if (spec.after !== null) {
+    where.push(`${parent} > ${binder.bind(spec.after, spec.parent)}`);
+  }
+  const sql = [
+    `SELECT DISTINCT ${parent} FROM ${fromClause(dialect, spec.source)}`,
+    `WHERE ${where.join('\n  AND ')}`,
+    `ORDER BY ${parent}\nLIMIT ${integer(spec.limit)}`,
+  ].join('\n');
+  return { sql, params: binder.params };
 }
 
 /** Page sizes are validated integers; written into the SQL because MySQL rejects some bound LIMITs. */

@@ -3,12 +3,14 @@ import type { CursorPosition } from '../persistence/entities/sync-run.entity.js'
 import { decodeErpKey } from './erp-key.js';
 import { collectPage, nullKeyErrors, RowErrorCode, type RawRow, type RowShape } from './erp-page.js';
 import {
+  buildChangedParentsQuery,
   buildKeysQuery,
   buildNullKeyQuery,
   buildPageQuery,
   buildProbeQuery,
   incrementalStart,
   type ErpQuery,
+  type KeysQuerySpec,
   type PageStart,
 } from './erp-query.js';
 import { describeSource, ErpReadError, ErpReadErrorCode } from './erp-read.error.js';
@@ -104,6 +106,63 @@ export class ErpRowReader {
     }
   }
 
+  /**
+   * The rows of a child source (a deal's product rows) whose `parent` column holds one of these keys, by parent
+   * then `order`: read for one page of parents at a time, never the whole table.
+   */
+  async readChildren(
+    label: string,
+    child: { source: KeysQuerySpec['source']; parent: string; order: readonly string[] },
+    parentKeys: readonly string[],
+  ): Promise<RawRow[]> {
+    const plan = { label };
+    const columns = await this.describe(label, child.source);
+    const find = (name: string, role: string): ErpColumn => findColumn(label, columns, name, role);
+    const key = [find(child.parent, 'parent')];
+    const order = child.order.map((name) => find(name, 'order'));
+    const rows: RawRow[] = [];
+    for (let offset = 0; offset < parentKeys.length; offset += MAX_KEYS_PER_QUERY) {
+      const keys = parentKeys.slice(offset, offset + MAX_KEYS_PER_QUERY).map((parentKey) => [parentKey]);
+      const query = buildKeysQuery(this.client.dialect, { source: child.source, key, keys, order });
+      rows.push(...(await this.fetch(plan, query)));
+    }
+    return rows;
+  }
+
+  /**
+   * Pages of the parent keys (deal keys) of child rows changed since `since` (minus the lookback): product rows
+   * edited without their order's cursor moving.
+   */
+  async *readChangedParents(
+    label: string,
+    child: { source: KeysQuerySpec['source']; parent: string; cursor: string },
+    since: { value: string; lookbackMs: number },
+    pageSize: number,
+  ): AsyncGenerator<string[]> {
+    const columns = await this.describe(label, child.source);
+    const parent = findColumn(label, columns, child.parent, 'parent');
+    const cursor = findColumn(label, columns, child.cursor, 'cursor');
+    let after: string | null = null;
+    for (;;) {
+      const query = buildChangedParentsQuery(this.client.dialect, {
+        source: child.source,
+        parent,
+        cursor,
+        since,
+        after,
+        limit: pageSize,
+      });
+      const keys = (await this.fetch({ label }, query)).map((row) => String(row[child.parent]));
+      if (keys.length > 0) {
+        yield keys;
+      }
+      if (keys.length < pageSize) {
+        return;
+      }
+      after = keys[keys.length - 1];
+    }
+  }
+
   /** Resolves when the ERP database answers; an ErpReadError (connection_failed) otherwise. */
   async ping(): Promise<void> {
     await this.client.ping();
@@ -171,17 +230,7 @@ export class ErpRowReader {
       );
     }
     const columns = await this.describe(label, source);
-    const find = (name: string, role: string): ErpColumn => {
-      const column = columns.find((candidate) => candidate.name === name);
-      if (column === undefined) {
-        const available = columns.map((candidate) => `"${candidate.name}"`).join(', ');
-        throw new ErpReadError(
-          ErpReadErrorCode.ColumnMissing,
-          `${label}: ${role} column "${name}" is not in the source's result (its columns: ${available})`,
-        );
-      }
-      return column;
-    };
+    const find = (name: string, role: string): ErpColumn => findColumn(label, columns, name, role);
     const key = source.key.map((name) => find(name, 'key'));
     const cursor = source.cursor === undefined ? undefined : find(source.cursor, 'cursor');
     if (incremental) {
@@ -190,7 +239,7 @@ export class ErpRowReader {
     return { label, source, key, cursor };
   }
 
-  private async describe(label: string, source: ErpSource['source']): Promise<ErpColumn[]> {
+  private async describe(label: string, source: KeysQuerySpec['source']): Promise<ErpColumn[]> {
     try {
       return await this.client.describe(buildProbeQuery(this.client.dialect, source));
     } catch (error) {
@@ -198,13 +247,25 @@ export class ErpRowReader {
     }
   }
 
-  private async fetch(plan: ReadPlan, query: ErpQuery): Promise<RawRow[]> {
+  private async fetch(plan: Pick<ReadPlan, 'label'>, query: ErpQuery): Promise<RawRow[]> {
     try {
       return await this.client.query(query);
     } catch (error) {
       throw error instanceof ErpReadError ? error.within(plan.label) : error;
     }
   }
+}
+
+function findColumn(label: string, columns: readonly ErpColumn[], name: string, role: string): ErpColumn {
+  const column = columns.find((candidate) => candidate.name === name);
+  if (column === undefined) {
+    const available = columns.map((candidate) => `"${candidate.name}"`).join(', ');
+    throw new ErpReadError(
+      ErpReadErrorCode.ColumnMissing,
+      `${label}: ${role} column "${name}" is not in the source's result (its columns: ${available})`,
+    );
+  }
+  return column;
 }
 
 function assertIncremental(label: string, source: ErpSource['source'], cursor: ErpColumn | undefined): void {

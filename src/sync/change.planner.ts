@@ -11,6 +11,7 @@ import { SyncOutcomeRepository } from '../persistence/sync-outcome.repository.js
 import { SyncRunRepository } from '../persistence/sync-run.repository.js';
 import { changeEntries } from './change-entries.js';
 import { retryPolicyOf } from './outbox.applier.js';
+import { RowRelations } from './row-relations.js';
 import { checkDeleteGuard, planDeleteChanges, type DeleteGuardTrip } from './plan/delete-plan.js';
 import { diffDeals } from './plan/deal-diff.js';
 import { runPrefix, type RunContext } from './run-context.js';
@@ -36,6 +37,7 @@ export class ChangePlanner {
     private readonly outcomes: SyncOutcomeRepository,
     private readonly cursors: SyncCursorRepository,
     private readonly runs: SyncRunRepository,
+    private readonly related: RowRelations,
   ) {}
 
   /** Whether this run walks every key (and so may find deletes): full mode, or a source without a cursor. */
@@ -59,9 +61,16 @@ export class ChangePlanner {
     const retryKeys = await this.links.keysDueForRetry(context.mapping.name, new Date(), RETRY_KEYS_PER_RUN);
     let stopped = await this.consume(context, reader.readKeys(source, retryKeys));
     const state = { cursorTo: cursorFrom };
+    const skip = new Set(retryKeys);
     if (!stopped) {
-      const skip = new Set(retryKeys);
-      stopped = await this.consume(context, reader.readChanges(source, cursorFrom), { skip, state });
+      stopped = await this.consume(context, reader.readChanges(source, cursorFrom), {
+        skip,
+        seen: skip,
+        state,
+      });
+    }
+    if (!stopped && cursorFrom?.value != null) {
+      stopped = await this.consumeChangedLines(context, reader, cursorFrom.value, skip);
     }
     return { cursorFrom, cursorTo: state.cursorTo, guard: null, stopped };
   }
@@ -80,12 +89,49 @@ export class ChangePlanner {
     }
   }
 
+  /**
+   * With `productRows.cursor`: deals whose lines changed since the window started, though their own row did not
+   * (a line edited without touching its order), are read by key and planned like any changed row.
+   */
+  private async consumeChangedLines(
+    context: RunContext,
+    reader: ErpRowReader,
+    since: string,
+    skip: Set<string>,
+  ): Promise<boolean> {
+    const lines = context.compiled.productRows;
+    if (lines?.cursor === undefined) {
+      return false;
+    }
+    const label = `mapping "${context.mapping.name}" productRows`;
+    const window = { value: since, lookbackMs: context.mapping.source.lookback };
+    const child = { source: lines.source, parent: lines.parent, cursor: lines.cursor };
+    const source = { name: context.mapping.name, source: context.mapping.source };
+    for await (const parents of reader.readChangedParents(
+      label,
+      child,
+      window,
+      context.mapping.source.pageSize,
+    )) {
+      const keys = parents.filter((key) => !skip.has(key));
+      if (
+        keys.length > 0 &&
+        (await this.consume(context, reader.readKeys(source, keys), { skip, seen: skip }))
+      ) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private async consume(
     context: RunContext,
     pages: AsyncIterable<ErpPage>,
     options: {
       markSeen?: boolean;
       skip?: ReadonlySet<string>;
+      /** Collects the keys planned, so a later read in the same run skips them. */
+      seen?: Set<string>;
       state?: { cursorTo: CursorPosition | null };
     } = {},
   ): Promise<boolean> {
@@ -93,6 +139,7 @@ export class ChangePlanner {
       context.lease.assertHeld();
       const rows = options.skip ? page.rows.filter((row) => !options.skip?.has(row.erpKey)) : page.rows;
       await this.planPage(context, rows, page.errors);
+      rows.forEach((row) => options.seen?.add(row.erpKey));
       if (options.markSeen) {
         await this.links.markSeen(seenKeys(page), context.run.id);
       }
@@ -121,6 +168,7 @@ export class ChangePlanner {
       context.compiled,
       rows.map((row) => ({ row, link: links.get(row.erpKey) ?? null })),
       new Date(),
+      await this.related.resolve(context, rows),
     );
     const entries = changeEntries(context.run, rows, changes, links, errors);
     const status = context.run.dryRun ? OperationStatus.Planned : OperationStatus.Pending;
@@ -144,7 +192,7 @@ export class ChangePlanner {
       return null;
     }
     const count = await this.links.countUnseen(context.mapping.name, context.run.id);
-    const guard = checkDeleteGuard(count, config, context.mappingIndex);
+    const guard = checkDeleteGuard(count, config, context.mappingIndex, context.compiled.entity);
     if (guard !== null) {
       context.logger.warn(`${runPrefix(context.run)} ${guard.message}`);
       return guard;

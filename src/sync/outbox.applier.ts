@@ -1,7 +1,8 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { Bitrix24Error, RecordErrorReason } from '../bitrix24/bitrix24.error.js';
-import { CrmDealGateway } from '../bitrix24/crm-deal.gateway.js';
-import type { CrmDeal, DealFields, DealWriteOutcome } from '../bitrix24/crm-deal.types.js';
+import { CrmEntityGateway } from '../bitrix24/crm-entity.gateway.js';
+import type { CrmRecord, CrmFields, DealWriteOutcome } from '../bitrix24/crm-entity.types.js';
+import type { MultiFieldTypes } from '../bitrix24/multi-field-items.js';
 import { storableText } from '../erp/storable-text.js';
 import { SyncMetrics } from '../metrics/sync.metrics.js';
 import { DealLinkRepository } from '../persistence/deal-link.repository.js';
@@ -15,6 +16,9 @@ import { SyncOutcomeRepository, type OperationOutcome } from '../persistence/syn
 import { SyncRunRepository } from '../persistence/sync-run.repository.js';
 import { adoptionFor, type Adoption } from './deal-adoption.js';
 import { sameFieldValue } from './mapping/field-value.js';
+import { liveValues } from './mapping/live-values.js';
+import { PRODUCT_ROWS } from './mapping/product-rows.js';
+import { rowsOf, rowsPending, withoutRows } from './product-row-writes.js';
 import { runPrefix, type RunContext } from './run-context.js';
 import { RunLeaseLost } from './run-lease.js';
 
@@ -45,7 +49,7 @@ export class OutboxApplier {
     private readonly outcomes: SyncOutcomeRepository,
     private readonly links: DealLinkRepository,
     private readonly runs: SyncRunRepository,
-    private readonly gateway: CrmDealGateway,
+    private readonly gateway: CrmEntityGateway,
     @Optional() private readonly metrics?: SyncMetrics,
   ) {}
 
@@ -124,7 +128,7 @@ export class OutboxApplier {
   private async mayHoldOurDeals(context: RunContext): Promise<boolean> {
     return (
       !(await this.links.hasConfirmedDeals(context.mapping.name)) &&
-      (await this.gateway.hasDeals(context.mapping.target.originatorId))
+      (await this.gatewayOf(context).hasRecords(context.mapping.target.originatorId))
     );
   }
 
@@ -154,10 +158,11 @@ export class OutboxApplier {
     if (uncertain.length === 0) {
       return new Map();
     }
-    const found = await this.gateway.findByOrigin(
+    const gateway = this.gatewayOf(context);
+    const found = await gateway.findByOrigin(
       context.mapping.target.originatorId,
       uncertain.map((operation) => operation.erpKey),
-      adopting ? ['*', 'UF_*'] : ['ID'],
+      adopting ? gateway.allFields : ['ID'],
     );
     const adoptions = new Map<string, Adoption>();
     for (const operation of uncertain) {
@@ -172,7 +177,9 @@ export class OutboxApplier {
       }
     }
     if (adoptions.size > 0) {
-      context.logger.log(`${runPrefix(context.run)} adopted ${adoptions.size} deal(s) already in Bitrix24`);
+      context.logger.log(
+        `${runPrefix(context.run)} adopted ${adoptions.size} ${context.compiled.entity}(s) already in Bitrix24`,
+      );
     }
     return adoptions;
   }
@@ -185,20 +192,21 @@ export class OutboxApplier {
     const updates = [...of(OperationAction.Update), ...of(OperationAction.Delete).filter(isClose)];
     const deletes = of(OperationAction.Delete).filter((operation) => !isClose(operation));
     // Checked as each batch leaves, after its wait in the rate-limit queue: a run that lost its lease sends nothing.
-    const write = { beforeSend: () => context.lease.assertHeld() };
+    const write = { beforeSend: () => context.lease.assertHeld(), multiFields: multiFieldsOf(context) };
+    const gateway = this.gatewayOf(context);
     const [created, updated, deleted] = await Promise.all([
-      this.gateway.createMany(
-        creates.map((operation) => this.createFields(context, operation)),
-        write,
+      gateway.createMany(
+        creates.map((operation) => withoutRows(this.createFields(context, operation))),
+        { ...write, productRows: creates.map((operation) => rowsOf(operation.fields)) },
       ),
-      this.gateway.updateMany(
+      gateway.updateMany(
         updates.map((operation) => ({
           dealId: operation.dealId as number,
-          fields: operation.fields as DealFields,
+          fields: withoutRows(operation.fields as CrmFields),
         })),
-        write,
+        { ...write, productRows: updates.map((operation) => rowsOf(operation.fields)) },
       ),
-      this.gateway.deleteMany(
+      gateway.deleteMany(
         deletes.map((operation) => operation.dealId as number),
         write,
       ),
@@ -208,14 +216,19 @@ export class OutboxApplier {
     return [...pair(creates, created), ...pair(updates, updated), ...pair(deletes, deleted)];
   }
 
-  /** Every deal we create carries who owns it and which ERP row it is (invariant 1). */
-  private createFields(context: RunContext, operation: SyncOperation): DealFields {
-    return {
-      ...(operation.fields as DealFields),
+  /** Every record we create carries who owns it and which ERP row it is (invariant 1); a deal its funnel. */
+  private createFields(context: RunContext, operation: SyncOperation): CrmFields {
+    const identity = {
       ORIGINATOR_ID: context.mapping.target.originatorId,
       ORIGIN_ID: operation.erpKey,
-      CATEGORY_ID: context.mapping.target.categoryId,
     };
+    return context.compiled.entity === 'deal'
+      ? { ...(operation.fields as CrmFields), ...identity, CATEGORY_ID: context.mapping.target.categoryId }
+      : { ...(operation.fields as CrmFields), ...identity };
+  }
+
+  private gatewayOf(context: RunContext): CrmEntityGateway {
+    return this.gateway.forEntity(context.compiled.entity);
   }
 
   private async confirm(
@@ -232,7 +245,13 @@ export class OutboxApplier {
       if (outcome.status !== 'ok' && outcome.error.stopsRuns) {
         stopper ??= outcome.error;
       }
-      if (outcome.status === 'ok') {
+      if (outcome.status === 'ok' && outcome.rowsRefused !== undefined) {
+        outcomes.push({ kind: 'succeeded', operation: rowsPending(operation), dealId: outcome.dealId });
+        context.logger.warn(
+          `${runPrefix(context.run)} deal ${outcome.dealId} (key ${operation.erpKey}) was created, its product rows were not: ` +
+            `${outcome.rowsRefused.message}; the next run sends them again`,
+        );
+      } else if (outcome.status === 'ok') {
         outcomes.push({ kind: 'succeeded', operation, dealId: outcome.dealId });
       } else if (outcome.status === 'unknown') {
         unknown.push(operation);
@@ -245,7 +264,7 @@ export class OutboxApplier {
           kind: 'failed',
           operation,
           code: storableText(outcome.error.code),
-          message: describeFailure(operation, outcome.error),
+          message: describeFailure(context, operation, outcome.error),
         });
       }
     }
@@ -308,13 +327,27 @@ const ids = (operations: readonly SyncOperation[]) => operations.map((operation)
 function staleOwnedFields(
   context: RunContext,
   operation: SyncOperation,
-  deal: CrmDeal,
+  deal: CrmRecord,
 ): Record<string, unknown> {
+  const live = liveValues(context.compiled, deal);
   const stale = context.compiled.fields
     .filter((field) => field.ownership === 'erp' && field.name in operation.fields)
-    .filter((field) => !sameFieldValue(field.type, deal[field.name], operation.fields[field.name]))
+    .filter((field) => !sameFieldValue(field.type, live[field.name], operation.fields[field.name]))
     .map((field): [string, unknown] => [field.name, operation.fields[field.name]]);
+  // A deal's product rows are not read back: an adopted deal gets its set again (replace-all).
+  if (PRODUCT_ROWS in operation.fields) {
+    stale.push([PRODUCT_ROWS, operation.fields[PRODUCT_ROWS]]);
+  }
   return Object.fromEntries(stale);
+}
+
+/** The mapping's multi-fields and the value type each owns. */
+function multiFieldsOf(context: RunContext): MultiFieldTypes {
+  return Object.fromEntries(
+    context.compiled.fields.flatMap((field) =>
+      field.valueType === undefined ? [] : [[field.name, field.valueType]],
+    ),
+  );
 }
 
 export const retryPolicyOf = (context: RunContext) => ({
@@ -326,9 +359,9 @@ function isAlreadyDeleted(operation: SyncOperation, error: Bitrix24Error): boole
   return operation.action === OperationAction.Delete && error.reason === RecordErrorReason.NotFound;
 }
 
-function describeFailure(operation: SyncOperation, error: Bitrix24Error): string {
+function describeFailure(context: RunContext, operation: SyncOperation, error: Bitrix24Error): string {
   if (operation.action === OperationAction.Update && error.reason === RecordErrorReason.NotFound) {
-    return `deal ${operation.dealId} no longer exists in Bitrix24 (deleted by hand?); a reconcile run recreates it`;
+    return `${context.compiled.entity} ${operation.dealId} no longer exists in Bitrix24 (deleted by hand?); a reconcile run recreates it`;
   }
   // The portal's own text may hold what PostgreSQL cannot store (a NUL): it must not fail the confirm.
   return storableText(error.description || error.message);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { CrmDealGateway } from '../bitrix24/crm-deal.gateway.js';
-import type { CrmDeal } from '../bitrix24/crm-deal.types.js';
+import { CrmEntityGateway } from '../bitrix24/crm-entity.gateway.js';
+import type { CrmRecord } from '../bitrix24/crm-entity.types.js';
 import { isBlankKeyPart } from '../erp/erp-key.js';
 import { ErpReadError, ErpReadErrorCode } from '../erp/erp-read.error.js';
 import type { ErpRowReader } from '../erp/erp-row.reader.js';
@@ -16,6 +16,8 @@ import type { PlanOutcome } from './change.planner.js';
 import { changeEntries } from './change-entries.js';
 import { ChangeKind, type DealChange, type DealLinkState } from './plan/deal-change.js';
 import { diffRow } from './plan/deal-diff.js';
+import { liveValues } from './mapping/live-values.js';
+import { RowRelations } from './row-relations.js';
 import {
   checkDeleteGuard,
   NO_ORPHANS,
@@ -45,16 +47,18 @@ interface WalkState {
 export class ReconcilePlanner {
   constructor(
     @InjectErpReader() private readonly reader: ErpRowReader | null,
-    private readonly gateway: CrmDealGateway,
+    private readonly gateway: CrmEntityGateway,
     private readonly links: DealLinkRepository,
     private readonly operations: SyncOperationRepository,
     private readonly runs: SyncRunRepository,
+    private readonly related: RowRelations,
   ) {}
 
   async plan(context: RunContext): Promise<PlanOutcome> {
     const state: WalkState = { walked: 0, orphans: NO_ORPHANS };
-    let page: CrmDeal[] = [];
-    for await (const deal of this.gateway.iterateDeals(context.mapping.target.originatorId)) {
+    let page: CrmRecord[] = [];
+    const gateway = this.gateway.forEntity(context.compiled.entity);
+    for await (const deal of gateway.iterateRecords(context.mapping.target.originatorId)) {
       page.push(deal);
       if (page.length === PAGE) {
         if (await this.reconcilePage(context, page, state, false)) {
@@ -76,7 +80,7 @@ export class ReconcilePlanner {
    */
   private async reconcilePage(
     context: RunContext,
-    deals: readonly CrmDeal[],
+    deals: readonly CrmRecord[],
     state: WalkState,
     last: boolean,
   ): Promise<boolean> {
@@ -99,7 +103,7 @@ export class ReconcilePlanner {
   }
 
   /** Diffs a page of live deals against their ERP rows; returns the deals whose ERP row is gone. */
-  private async comparePage(context: RunContext, deals: readonly CrmDeal[]): Promise<UnseenLink[]> {
+  private async comparePage(context: RunContext, deals: readonly CrmRecord[]): Promise<UnseenLink[]> {
     if (deals.length === 0) {
       return [];
     }
@@ -107,11 +111,12 @@ export class ReconcilePlanner {
       context.mapping.name,
       deals.map((deal) => Number(deal.ID)),
     );
-    const keyOf = (deal: CrmDeal) => links.get(Number(deal.ID))?.erpKey ?? originKey(deal);
+    const keyOf = (deal: CrmRecord) => links.get(Number(deal.ID))?.erpKey ?? originKey(deal);
     const rows = await this.readRows(
       context,
       deals.map(keyOf).filter((key) => key !== ''),
     );
+    const related = await this.related.resolve(context, [...rows.values()]);
     const changes: DealChange[] = [];
     const orphans: UnseenLink[] = [];
     for (const deal of deals) {
@@ -132,10 +137,22 @@ export class ReconcilePlanner {
           await this.links.adopt(context.mapping.name, row.erpKey, Number(deal.ID), new Date());
         }
         changes.push(
-          diffRow(context.compiled, { row, link: adoptedState(Number(deal.ID)), live: deal }, new Date()),
+          diffRow(
+            context.compiled,
+            { row, link: adoptedState(Number(deal.ID)), live: liveValues(context.compiled, deal) },
+            new Date(),
+            related,
+          ),
         );
       } else if (!link.removed) {
-        changes.push(diffRow(context.compiled, { row, link, live: deal }, new Date()));
+        changes.push(
+          diffRow(
+            context.compiled,
+            { row, link, live: liveValues(context.compiled, deal) },
+            new Date(),
+            related,
+          ),
+        );
       }
     }
     await this.enqueue(context, [...rows.values()], changes, links);
@@ -161,10 +178,16 @@ export class ReconcilePlanner {
         context,
         missing.map((link) => link.erpKey),
       );
+      const related = await this.related.resolve(context, [...rows.values()]);
       const changes = missing
         .filter((link) => rows.has(link.erpKey))
         .map((link) =>
-          diffRow(context.compiled, { row: rows.get(link.erpKey) as ErpRow, link, live: null }, new Date()),
+          diffRow(
+            context.compiled,
+            { row: rows.get(link.erpKey) as ErpRow, link, live: null },
+            new Date(),
+            related,
+          ),
         );
       if (changes.length > 0) {
         context.logger.warn(
@@ -182,7 +205,12 @@ export class ReconcilePlanner {
     if (orphans.count > 0) {
       context.logger.warn(`${runPrefix(context.run)} ${orphans.count} deal(s) in Bitrix24 have no ERP row`);
     }
-    const guard = checkDeleteGuard(orphans.count, context.mapping.delete, context.mappingIndex);
+    const guard = checkDeleteGuard(
+      orphans.count,
+      context.mapping.delete,
+      context.mappingIndex,
+      context.compiled.entity,
+    );
     if (guard) {
       return guard;
     }
@@ -259,7 +287,7 @@ const stoppedOutcome = (): PlanOutcome => ({ cursorFrom: null, cursorTo: null, g
  * The ERP key a deal of ours claims, or "" when its ORIGIN_ID cannot be one: typed by hand, it may be
  * blank or hold text the state database cannot store (the deal is then an orphan named by its ID).
  */
-function originKey(deal: CrmDeal): string {
+function originKey(deal: CrmRecord): string {
   const origin = deal.ORIGIN_ID;
   return typeof origin === 'string' && !isBlankKeyPart(origin) && unstorableTextReason(origin) === undefined
     ? origin
@@ -279,7 +307,7 @@ function isInvalidKeyValue(error: unknown): boolean {
  * An orphan the `close` policy already moved to its stage: closing it again would write on every reconcile
  * run and count against `maxPerRun` until the guard trips for good.
  */
-function isClosedOrphan(context: RunContext, deal: CrmDeal): boolean {
+function isClosedOrphan(context: RunContext, deal: CrmRecord): boolean {
   const policy = context.mapping.delete;
   return policy.policy === 'close' && deal.STAGE_ID === policy.stage;
 }

@@ -6,6 +6,7 @@ import { ErpModule } from '../erp/erp.module.js';
 import { ChangePlanner } from './change.planner.js';
 import { compileMapping } from './mapping/mapping-compiler.js';
 import { OutboxApplier } from './outbox.applier.js';
+import { PARENT_RUNNER, RowRelations } from './row-relations.js';
 import { ReconcilePlanner } from './reconcile.planner.js';
 import { SyncRunExecutor } from './sync-run.executor.js';
 import { SyncService } from './sync.service.js';
@@ -13,7 +14,15 @@ import { SyncService } from './sync.service.js';
 /** The engine: ERP reader + Bitrix24 gateway + state repositories (the persistence module, global in the app). */
 @Module({
   imports: [ErpModule, Bitrix24Module],
-  providers: [SyncService, SyncRunExecutor, ChangePlanner, ReconcilePlanner, OutboxApplier],
+  providers: [
+    SyncService,
+    SyncRunExecutor,
+    ChangePlanner,
+    ReconcilePlanner,
+    OutboxApplier,
+    RowRelations,
+    { provide: PARENT_RUNNER, useExisting: SyncService },
+  ],
   exports: [SyncService],
 })
 export class SyncModule implements OnModuleInit {

@@ -77,13 +77,16 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
     return this.requestRun({ mapping, mode, trigger: RunTrigger.Schedule });
   }
 
-  /** Queues a run and waits for it to finish (the CLI's `run`). */
+  /**
+   * Queues a run and waits for it to finish (the CLI's `run`, a run syncing its parents first). When the process
+   * stops first, the run is returned unfinished: it stays queued for the next start.
+   */
   async runAndWait(request: ResyncRequest & { trigger: RunTrigger }): Promise<SyncRun> {
     const id = await this.requestRun(request);
     for (;;) {
       await this.workers.get(request.mapping);
       const run = await this.runs.findById(id);
-      if (run && run.finishedAt !== null) {
+      if (run && (run.finishedAt !== null || this.stopping)) {
         return run;
       }
       await sleep(200);

@@ -3,7 +3,7 @@ import { inspect } from 'node:util';
 import { Secret } from '../../src/config/secret.js';
 import { Bitrix24Client } from '../../src/bitrix24/bitrix24.client.js';
 import { scaledClock } from '../../src/bitrix24/clock.js';
-import { CrmDealGateway } from '../../src/bitrix24/crm-deal.gateway.js';
+import { CrmEntityGateway } from '../../src/bitrix24/crm-entity.gateway.js';
 import { OAuthTokenStore } from '../../src/bitrix24/oauth-token.store.js';
 import { TokenCipher } from '../../src/bitrix24/token.cipher.js';
 import { OAuthTokenRepository } from '../../src/persistence/oauth-token.repository.js';
@@ -28,7 +28,7 @@ function renderings(errors: unknown[], logger: CapturingLogger): string[] {
 async function exercise(client: Bitrix24Client, emulator: RunningEmulator): Promise<unknown[]> {
   const errors: unknown[] = [];
   const keep = (promise: Promise<unknown>) => promise.catch((error: unknown) => void errors.push(error));
-  const gateway = new CrmDealGateway(client);
+  const gateway = new CrmEntityGateway(client);
   await Promise.all(Array.from({ length: 12 }, () => client.call('crm.deal.list')));
   await keep(client.call('crm.deal.add', { fields: { CURRENCY_ID: 'XXX' } }));
   const outcomes = await gateway.createMany([{ TITLE: 'a' }, { CURRENCY_ID: 'bad' }]);

@@ -77,6 +77,23 @@ describe(DemoErpDatabase.name, () => {
     }
   });
 
+  it('gives every order its lines and every customer an e-mail, also in a database made before lines existed', async () => {
+    const ordersWithoutLines = `SELECT count(*)::int AS count FROM sale_order o
+      WHERE NOT EXISTS (SELECT 1 FROM sale_order_line l WHERE l.order_id = o.id)`;
+    const count = async (query: string) => (await sql.query<{ count: number }>(query)).rows[0].count;
+    expect(await count(ordersWithoutLines)).toBe(0);
+    expect(await count(`SELECT count(*)::int AS count FROM res_partner WHERE email IS NULL`)).toBe(0);
+
+    await sql.query(
+      `DROP TABLE sale_order_line; ALTER TABLE res_partner DROP COLUMN email, DROP COLUMN write_date`,
+    );
+    const again = await DemoErpDatabase.open(serverUrl(), () => [], database);
+    await again.erp.close();
+
+    expect(await count(ordersWithoutLines)).toBe(0);
+    expect(await count(`SELECT count(*)::int AS count FROM res_partner WHERE email IS NULL`)).toBe(0);
+  });
+
   it('edits orders by field, moving their write_date, and inserts new ones', async () => {
     const before = await orderRow(3);
     await erp.apply(
@@ -87,6 +104,10 @@ describe(DemoErpDatabase.name, () => {
       ],
       [newOrder(121, TODAY, seededRandom(3))],
     );
+    const { rows } = await sql.query<{ count: number }>(
+      `SELECT count(*)::int AS count FROM sale_order_line WHERE order_id = 121`,
+    );
+    expect(rows[0].count).toBeGreaterThan(0);
 
     expect(await orderRow(3)).toMatchObject({ amount_total: '4321.50', state: 'done' });
     expect((await orderRow(3)).write_date > before.write_date).toBe(true);

@@ -20,6 +20,7 @@ interface RunView {
   readonly id: number;
   readonly mapping: string;
   readonly status: string;
+  readonly requestedBy: string | null;
   readonly counters: { readonly created: number; readonly failed: number };
 }
 
@@ -27,6 +28,7 @@ interface OperationView {
   readonly action: string;
   readonly status: string;
   readonly dealId: number | null;
+  readonly changes: ReadonlyArray<{ readonly field: string }>;
 }
 
 /** `npm start` as a user runs it: nothing configured, a fresh empty folder, output not a terminal (JSON lines). */
@@ -162,6 +164,29 @@ describe('npm start with nothing configured', () => {
       expect(operation.dealId).toEqual(expect.any(Number));
     }
   }, 200_000);
+
+  it('syncs the customers the orders need as companies first, and gives every deal its company and product rows', async () => {
+    const run = await eventually(
+      'a succeeded run of demo-customers requested by a run of demo-orders',
+      async () => {
+        const { body } = await api<{ items: RunView[] }>('/admin/runs?mapping=demo-customers');
+        return body.items.find(
+          (candidate) =>
+            candidate.status === 'succeeded' && candidate.requestedBy?.endsWith('of demo-orders'),
+        );
+      },
+      () => daemon.output,
+    );
+    expect(run.counters.created).toBeGreaterThan(0);
+    const orders = await api<{ items: RunView[] }>('/admin/runs?mapping=demo-orders');
+    const first = orders.body.items.find((candidate) => candidate.counters.created > 0) as RunView;
+    const { body } = await api<{ items: OperationView[] }>(`/admin/runs/${first.id}/operations?limit=10`);
+    for (const operation of body.items) {
+      expect(operation.changes.map((change) => change.field)).toEqual(
+        expect.arrayContaining(['COMPANY_ID', 'PRODUCT_ROWS']),
+      );
+    }
+  });
 
   it('prints the admin token in the banner only, and never the portal webhook secret', () => {
     expect(daemon.lines.filter((line) => line.includes(token))).toHaveLength(1);

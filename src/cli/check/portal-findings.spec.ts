@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import type { MappingConfig } from '../../config/config.types.js';
 import { designMapping } from '../../../test/support/sync.factory.js';
 import { checkMappingAgainstPortal, formatFindings, type PortalFacts } from './portal-findings.js';
 
@@ -59,6 +60,29 @@ describe(checkMappingAgainstPortal.name, () => {
         .map((finding) => finding.detail)
         .join('\n'),
     ).toContain(expected);
+  });
+
+  it('warns when OPPORTUNITY and product rows are both mapped without IS_MANUAL_OPPORTUNITY: Y', () => {
+    const productRows: MappingConfig['productRows'] = {
+      table: 'sale_order_line',
+      parent: 'order_id',
+      order: [],
+      fields: { PRODUCT_NAME: { column: 'name', type: 'string', truncate: true, ownership: 'erp' } },
+    };
+    const withRows = { ...designMapping(), productRows };
+    const manual = {
+      ...withRows,
+      fields: { ...withRows.fields, IS_MANUAL_OPPORTUNITY: { ...withRows.fields.TITLE, value: 'Y' } },
+    };
+    const facts = portal({ fields: { ...portal().fields, IS_MANUAL_OPPORTUNITY: field() } });
+    const warned = (mapping: MappingConfig) =>
+      checkMappingAgainstPortal(mapping, facts).some((finding) =>
+        finding.detail.includes('Bitrix24 recomputes OPPORTUNITY from the rows'),
+      );
+
+    expect(warned(withRows)).toBe(true);
+    expect(warned(manual)).toBe(false);
+    expect(warned(designMapping())).toBe(false);
   });
 
   it('formats one aligned line per finding', () => {

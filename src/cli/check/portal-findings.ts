@@ -1,4 +1,4 @@
-import type { DealFieldInfo, DealStage, PortalCurrency } from '../../bitrix24/crm-deal.types.js';
+import type { DealFieldInfo, DealStage, PortalCurrency } from '../../bitrix24/crm-entity.types.js';
 import type { FieldConfig, MappingConfig } from '../../config/config.types.js';
 
 export type FindingLevel = 'ok' | 'warn' | 'error';
@@ -24,6 +24,29 @@ function constantsOf(field: FieldConfig | undefined): string[] {
   return values.filter((value) => value !== undefined).map(String);
 }
 
+/**
+ * After `crm.deal.productrows.set` the portal recomputes OPPORTUNITY from the rows unless IS_MANUAL_OPPORTUNITY
+ * is Y (bitrix24-api.md §5b): a mapped OPPORTUNITY would be overwritten, then re-pushed as drift.
+ */
+function opportunityFindings(mapping: MappingConfig, subject: string): Finding[] {
+  const manual = mapping.fields.IS_MANUAL_OPPORTUNITY;
+  if (mapping.productRows === undefined || mapping.fields.OPPORTUNITY === undefined) {
+    return [];
+  }
+  if (manual?.value === 'Y' || manual?.value === true) {
+    return [];
+  }
+  return [
+    {
+      level: 'warn',
+      subject,
+      detail:
+        'OPPORTUNITY and productRows are both mapped: Bitrix24 recomputes OPPORTUNITY from the rows unless ' +
+        'IS_MANUAL_OPPORTUNITY is Y (add IS_MANUAL_OPPORTUNITY: { value: "Y" }, or drop OPPORTUNITY)',
+    },
+  ];
+}
+
 /** Pure: what the mapping needs from the portal, compared with what `crm.deal.fields`, stages and currencies say. */
 export function checkMappingAgainstPortal(mapping: MappingConfig, portal: PortalFacts): Finding[] {
   const subject = `mapping ${mapping.name}`;
@@ -34,7 +57,7 @@ export function checkMappingAgainstPortal(mapping: MappingConfig, portal: Portal
       findings.push({
         level: 'error',
         subject,
-        detail: `field ${name} does not exist in crm.deal.fields (Bitrix24 would drop it silently)`,
+        detail: `field ${name} does not exist in crm.${mapping.entity}.fields (Bitrix24 would drop it silently)`,
       });
     } else if (info.isReadOnly) {
       findings.push({ level: 'error', subject, detail: `field ${name} is read-only in Bitrix24` });
@@ -71,6 +94,7 @@ export function checkMappingAgainstPortal(mapping: MappingConfig, portal: Portal
       detail: `CURRENCY_ID comes from column ${mapping.fields.CURRENCY_ID.column}: rows with a currency the portal lacks (known: ${[...currencyCodes].join(', ')}) will fail`,
     });
   }
+  findings.push(...opportunityFindings(mapping, subject));
   if (findings.every((finding) => finding.level !== 'error')) {
     findings.unshift({
       level: 'ok',

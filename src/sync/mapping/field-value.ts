@@ -2,7 +2,7 @@ import type { FieldType } from '../../config/mapping.schema.js';
 import { isoDateTimeOf } from './civil-date.js';
 import { dateKey, epochOfDateTime, toDate, toDateTime, type DateZones } from './date-value.js';
 import { InvalidValue, textOf, type Converted, type PayloadValue } from './mapped-payload.js';
-import { toMoney } from './money-value.js';
+import { toDecimal, toMoney } from './money-value.js';
 import { toBoolean, toInteger, toText, type TextOptions } from './scalar-value.js';
 
 export interface ConversionOptions {
@@ -14,9 +14,12 @@ export interface ConversionOptions {
 export function convertValue(type: FieldType, value: unknown, options: ConversionOptions): Converted {
   switch (type) {
     case 'string':
+    case 'multi':
       return toText(value, options.text);
     case 'money':
       return toMoney(value);
+    case 'decimal':
+      return toDecimal(value);
     case 'date':
       return toDate(value, options.zones);
     case 'datetime':
@@ -40,8 +43,13 @@ export function canonicalValue(type: FieldType, value: unknown): PayloadValue {
   switch (type) {
     case 'string':
       return textOf(value);
+    case 'multi':
+      // The portal trims a multi-field value (and drops an empty one).
+      return textOf(value).trim() || null;
     case 'money':
       return orText(toMoney(value), value);
+    case 'decimal':
+      return orText(toDecimal(value), value);
     case 'date':
       return dateKey(value);
     case 'datetime':

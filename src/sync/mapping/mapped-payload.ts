@@ -31,6 +31,7 @@ export const MAPPING_ERROR_PREFIX = 'MAPPING_';
 export enum MappingErrorCode {
   MissingColumn = 'MAPPING_MISSING_COLUMN',
   InvalidMoney = 'MAPPING_INVALID_MONEY',
+  InvalidDecimal = 'MAPPING_INVALID_DECIMAL',
   InvalidDate = 'MAPPING_INVALID_DATE',
   InvalidDatetime = 'MAPPING_INVALID_DATETIME',
   InvalidBoolean = 'MAPPING_INVALID_BOOLEAN',

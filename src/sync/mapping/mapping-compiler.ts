@@ -1,6 +1,7 @@
 import { ConfigError } from '../../config/config.error.js';
 import type {
   DeletePolicy,
+  EntityType,
   FieldConfig,
   FieldType,
   MappingConfig,
@@ -17,6 +18,7 @@ import {
   type Converted,
   type FieldTypes,
 } from './mapped-payload.js';
+import { PRODUCT_ROWS } from './product-rows.js';
 import { parseTemplate, renderTemplate } from './template-text.js';
 
 type RowValues = Readonly<Record<string, ErpValue>>;
@@ -26,6 +28,10 @@ export interface CompiledField {
   readonly name: string;
   readonly type: FieldType;
   readonly ownership: Ownership;
+  /** A multi-field's value type (`WORK`, `HOME`…): the one value of that type the mapping owns. */
+  readonly valueType?: string;
+  /** A link field: `evaluate` gives the parent's ERP key, which mapRow resolves to the parent's Bitrix24 ID. */
+  readonly link?: string;
   /** The source columns the field reads. */
   readonly columns: readonly string[];
   /** The Bitrix24 value, or the rule it broke with the column and value named. */
@@ -41,6 +47,7 @@ export interface PayloadSlot {
 /** A mapping prepared once per run: templates parsed, constants and value maps converted. */
 export interface CompiledMapping {
   readonly name: string;
+  readonly entity: EntityType;
   readonly originatorId: string;
   readonly categoryId: number;
   /** Decides whether a removed link whose row comes back is re-created (`delete`) or updated (closed deal). */
@@ -53,6 +60,21 @@ export interface CompiledMapping {
   readonly fieldTypes: FieldTypes;
   /** Every source column a field reads, sorted. */
   readonly columns: readonly string[];
+  /** The link fields, by name. */
+  readonly links: readonly CompiledField[];
+  /** The deal's product rows: one payload value, `PRODUCT_ROWS` (see product-rows.ts). */
+  readonly productRows?: CompiledProductRows;
+}
+
+export interface CompiledProductRows {
+  readonly source: { readonly table?: string; readonly query?: string };
+  /** The column holding the deal's ERP key. */
+  readonly parent: string;
+  readonly order: readonly string[];
+  /** Moves when a line changes (see productRows.cursor). */
+  readonly cursor?: string;
+  /** Sorted by name. */
+  readonly fields: readonly CompiledField[];
 }
 
 /**
@@ -69,15 +91,22 @@ export function compileMapping(mapping: MappingConfig, index?: number): Compiled
         problems.push(`${prefix}.fields.${name}${path}: ${message}`),
       ),
     );
+  const productRows = compileProductRows(mapping, (path, message) =>
+    problems.push(`${prefix}.productRows.fields.${path}: ${message}`),
+  );
   if (problems.length > 0) {
     throw new ConfigError(problems);
   }
-  const fieldTypes: Record<string, FieldType> = { ...IDENTITY_FIELD_TYPES };
+  const fieldTypes: Record<string, FieldType> = identityFieldTypes(mapping.entity);
+  if (productRows !== undefined) {
+    fieldTypes[PRODUCT_ROWS] = 'string';
+  }
   for (const field of fields) {
     fieldTypes[field.name] = field.type;
   }
   return {
     name: mapping.name,
+    entity: mapping.entity,
     originatorId: mapping.target.originatorId,
     categoryId: mapping.target.categoryId,
     deletePolicy: mapping.delete.policy,
@@ -87,6 +116,8 @@ export function compileMapping(mapping: MappingConfig, index?: number): Compiled
       .map((name) => ({ name, type: fieldTypes[name], field: fields.find((field) => field.name === name) })),
     fieldTypes,
     columns: [...new Set(fields.flatMap((field) => field.columns))].sort(),
+    links: fields.filter((field) => field.link !== undefined),
+    ...(productRows === undefined ? {} : { productRows }),
   };
 }
 
@@ -103,6 +134,37 @@ export function findMissingColumns(mapping: CompiledMapping, available: readonly
   );
 }
 
+function compileProductRows(mapping: MappingConfig, report: Report): CompiledProductRows | undefined {
+  const config = mapping.productRows;
+  if (config === undefined) {
+    return undefined;
+  }
+  const fields = Object.keys(config.fields)
+    .sort()
+    .map((name) =>
+      compileField(
+        name,
+        config.fields[name as keyof typeof config.fields] as FieldConfig,
+        mapping.source.timezone,
+        (path, message) => report(`${name}${path}`, message),
+      ),
+    );
+  return {
+    source: { table: config.table, query: config.query },
+    parent: config.parent,
+    order: config.order,
+    ...(config.cursor === undefined ? {} : { cursor: config.cursor }),
+    fields,
+  };
+}
+
+/** Companies and contacts have no funnel: CATEGORY_ID is a deal's identity field only. */
+function identityFieldTypes(entity: EntityType): Record<string, FieldType> {
+  return entity === 'deal'
+    ? { ...IDENTITY_FIELD_TYPES }
+    : { ORIGINATOR_ID: IDENTITY_FIELD_TYPES.ORIGINATOR_ID, ORIGIN_ID: IDENTITY_FIELD_TYPES.ORIGIN_ID };
+}
+
 type Report = (path: string, message: string) => void;
 
 function compileField(name: string, config: FieldConfig, sourceZone: string, report: Report): CompiledField {
@@ -111,7 +173,12 @@ function compileField(name: string, config: FieldConfig, sourceZone: string, rep
     text: { maxLength: config.maxLength, truncate: config.truncate },
   };
   const convert = (value: unknown) => convertValue(config.type, value, options);
-  const base = { name, type: config.type, ownership: config.ownership };
+  const base = {
+    name,
+    type: config.type,
+    ownership: config.ownership,
+    ...(config.type === 'multi' ? { valueType: config.valueType ?? 'WORK' } : {}),
+  };
   if (config.value !== undefined) {
     const constant = convert(config.value);
     if (constant instanceof InvalidValue) {
@@ -121,6 +188,9 @@ function compileField(name: string, config: FieldConfig, sourceZone: string, rep
   }
   if (config.template !== undefined) {
     return { ...base, ...compileTemplate(config.template, convert, report) };
+  }
+  if (config.link !== undefined) {
+    return compileLink(name, config.link, config.column ?? '', config.ownership);
   }
   const column = config.column ?? '';
   const read = config.map === undefined ? convert : compileValueMap(column, config, convert, report);
@@ -136,6 +206,28 @@ function compileField(name: string, config: FieldConfig, sourceZone: string, rep
       return converted instanceof InvalidValue
         ? explain(converted, `column "${column}" value`, raw)
         : converted;
+    },
+  };
+}
+
+/**
+ * A link field's value is the parent's Bitrix24 ID, compared as an integer; evaluated here it is the parent's
+ * ERP key as text (the key's form, see erp-key.ts), or null when the column is NULL or blank.
+ */
+function compileLink(name: string, link: string, column: string, ownership: Ownership): CompiledField {
+  return {
+    name,
+    type: 'integer',
+    ownership,
+    link,
+    columns: [column],
+    evaluate: (values) => {
+      const raw = values[column];
+      if (raw === undefined) {
+        return missingColumn(column);
+      }
+      const key = raw === null ? '' : String(raw);
+      return key.trim() === '' ? null : key;
     },
   };
 }

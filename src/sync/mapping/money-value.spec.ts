@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { InvalidValue, MappingErrorCode } from './mapped-payload.js';
-import { toMoney } from './money-value.js';
+import { toDecimal, toMoney } from './money-value.js';
 
 describe(toMoney.name, () => {
   it.each([
@@ -54,5 +54,31 @@ describe(toMoney.name, () => {
     expect(result).toBeInstanceOf(InvalidValue);
     expect((result as InvalidValue).code).toBe(MappingErrorCode.InvalidMoney);
     expect((result as InvalidValue).rule).toMatch(rule);
+  });
+});
+
+describe(toDecimal.name, () => {
+  it.each([
+    ['2.500', '2.5'],
+    ['002', '2'],
+    ['0.000', '0'],
+    ['-0.0', '0'],
+    ['1e3', '1000'],
+    ['.125', '0.125'],
+    [12.5, '12.5'],
+    ['123456789012345678901.000000001', '123456789012345678901.000000001'],
+    ['', null],
+    [null, null],
+  ])('%p is %p, exactly', (input, expected) => {
+    expect(toDecimal(input)).toBe(expected);
+  });
+
+  it('refuses a decimal comma', () => {
+    expect(toDecimal('1,5')).toEqual(
+      new InvalidValue(
+        MappingErrorCode.InvalidDecimal,
+        'decimal comma is not accepted; use a point (12.50) or convert it in the source query',
+      ),
+    );
   });
 });

@@ -55,6 +55,46 @@ function moneyFromText(text: string): Converted {
   return formatCents(roundToCents(significantWhole, fraction), sign === '-');
 }
 
+/**
+ * An exact decimal (a quantity, a rate) as canonical text: no rounding, no float, leading and trailing zeros
+ * dropped (`"002.500"` → `"2.5"`, `1e3` → `"1000"`), so equal numbers hash alike. Same input rules as money.
+ */
+export function toDecimal(value: unknown): Converted {
+  if (value === null || value === undefined) {
+    return null;
+  }
+  if (typeof value === 'number') {
+    return Number.isFinite(value) ? decimalFromText(String(value)) : invalidDecimal('not a finite number');
+  }
+  if (typeof value !== 'string') {
+    return invalidDecimal(`expected a decimal number, got ${typeof value}`);
+  }
+  const text = value.trim();
+  return text === '' ? null : decimalFromText(text);
+}
+
+const invalidDecimal = (rule: string) => new InvalidValue(MappingErrorCode.InvalidDecimal, rule);
+
+function decimalFromText(text: string): Converted {
+  const match = DECIMAL.exec(text);
+  if (!match) {
+    return invalidDecimal(describeNonDecimal(text));
+  }
+  const [, sign, integerDigits = '', fractionDigits = '', exponentText] = match;
+  const exponent = exponentText === undefined ? 0 : Number(exponentText);
+  if (integerDigits === '' && fractionDigits === '') {
+    return invalidDecimal('no digits');
+  }
+  if (Math.abs(exponent) > MAX_EXPONENT) {
+    return invalidDecimal(`exponent out of range (at most ±${MAX_EXPONENT})`);
+  }
+  const [whole, fraction] = shiftPoint(integerDigits, fractionDigits, exponent);
+  const digits = whole.replace(/^0+/, '') || '0';
+  const decimals = fraction.replace(/0+$/, '');
+  const magnitude = decimals === '' ? digits : `${digits}.${decimals}`;
+  return sign === '-' && magnitude !== '0' ? `-${magnitude}` : magnitude;
+}
+
 function describeNonDecimal(text: string): string {
   if (/^[+-]?\d+,\d+$/.test(text)) {
     return 'decimal comma is not accepted; use a point (12.50) or convert it in the source query';

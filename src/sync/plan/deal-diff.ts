@@ -4,6 +4,7 @@ import { MAPPING_ERROR_PREFIX } from '../mapping/mapped-payload.js';
 import type { CompiledMapping } from '../mapping/mapping-compiler.js';
 import type { DealPayload } from '../mapping/mapped-payload.js';
 import { hashMappedPayload } from '../mapping/payload-hash.js';
+import { NO_RELATED, type Related } from '../mapping/parent-ids.js';
 import { ChangeKind, type DealChange, type DealLinkState, type LiveDeal } from './deal-change.js';
 import { createFields, diffFields } from './field-diff.js';
 
@@ -23,9 +24,14 @@ export interface RowDiffInput {
  * Unchanged rows cost a map and a hash, no call (invariant 3); failing links are retried once their
  * retryAt passed even when unchanged, parked ones wait for an operator (invariant 4).
  */
-export function diffRow(mapping: CompiledMapping, input: RowDiffInput, now: Date): DealChange {
+export function diffRow(
+  mapping: CompiledMapping,
+  input: RowDiffInput,
+  now: Date,
+  related: Related = NO_RELATED,
+): DealChange {
   const erpKey = input.row.erpKey;
-  const mapped = mapRow(mapping, input.row);
+  const mapped = mapRow(mapping, input.row, related);
   if (!mapped.ok) {
     return { kind: ChangeKind.Failed, erpKey, error: mapped.error };
   }
@@ -107,6 +113,7 @@ export function diffDeals(
   mapping: CompiledMapping,
   inputs: readonly RowDiffInput[],
   now: Date,
+  related: Related = NO_RELATED,
 ): DealChange[] {
-  return inputs.map((input) => diffRow(mapping, input, now));
+  return inputs.map((input) => diffRow(mapping, input, now, related));
 }

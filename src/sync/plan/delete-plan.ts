@@ -1,4 +1,4 @@
-import type { DeleteConfig } from '../../config/mapping.schema.js';
+import type { DeleteConfig, EntityType } from '../../config/mapping.schema.js';
 import type { DealLink } from '../../persistence/entities/deal-link.entity.js';
 import { ChangeKind, type DeleteChange } from './deal-change.js';
 
@@ -65,6 +65,7 @@ export function checkDeleteGuard(
   count: number,
   config: DeleteConfig,
   mappingIndex: number,
+  entity: EntityType = 'deal',
 ): DeleteGuardTrip | null {
   if (config.policy === 'ignore' || count <= config.maxPerRun) {
     return null;
@@ -76,10 +77,12 @@ export function checkDeleteGuard(
     maxPerRun: config.maxPerRun,
     setting,
     message:
-      `delete guard: ${count} deals would be ${verb}, more than ${setting} = ${config.maxPerRun}; ` +
+      `delete guard: ${count} ${PLURAL[entity]} would be ${verb}, more than ${setting} = ${config.maxPerRun}; ` +
       `nothing was ${verb}. Check the source, then raise ${setting} to at least ${count} to allow it`,
   };
 }
+
+const PLURAL: Record<EntityType, string> = { deal: 'deals', company: 'companies', contact: 'contacts' };
 
 /** Orphans found so far: all counted, kept only while the guard could still let them through. */
 export interface OrphanTally {

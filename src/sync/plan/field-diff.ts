@@ -3,6 +3,7 @@ import { storableValue } from '../../erp/storable-text.js';
 import type { FieldChange } from '../../persistence/entities/sync-operation.entity.js';
 import { isEmptyFieldValue, sameFieldValue } from '../mapping/field-value.js';
 import type { CompiledMapping } from '../mapping/mapping-compiler.js';
+import { PRODUCT_ROWS } from '../mapping/product-rows.js';
 import type { DealPayload } from '../mapping/mapped-payload.js';
 import type { BitrixFields, LiveDeal } from './deal-change.js';
 
@@ -24,6 +25,11 @@ const IDENTITY_ON_UPDATE: readonly { name: string; type: FieldType; ownership: O
   { name: 'ORIGIN_ID', type: 'string', ownership: 'erp' },
 ];
 
+/** A deal's product rows are compared with the set last pushed (they are not read back from Bitrix24). */
+const PRODUCT_ROWS_ON_UPDATE: readonly { name: string; type: FieldType; ownership: Ownership }[] = [
+  { name: PRODUCT_ROWS, type: 'string', ownership: 'erp' },
+];
+
 /**
  * The fields an update writes, honouring ownership: `erp` when the value differs in Bitrix24's terms,
  * `fillEmpty` only when live values show the deal's field empty, `createOnly` never. With `force`, every
@@ -37,7 +43,8 @@ export function diffFields(
 ): FieldDiff {
   const fields: Record<string, string | number> = {};
   const changes: Record<string, FieldChange> = {};
-  for (const field of [...mapping.fields, ...IDENTITY_ON_UPDATE]) {
+  const rows = mapping.productRows === undefined ? [] : PRODUCT_ROWS_ON_UPDATE;
+  for (const field of [...mapping.fields, ...IDENTITY_ON_UPDATE, ...rows]) {
     const next = payload[field.name] ?? null;
     const liveHas = known.live !== undefined && field.name in known.live;
     const old = liveHas ? known.live?.[field.name] : known.pushed?.[field.name];

@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Bitrix24Client } from '../../src/bitrix24/bitrix24.client.js';
 import { Bitrix24ErrorClass } from '../../src/bitrix24/bitrix24.error.js';
-import { CrmDealGateway } from '../../src/bitrix24/crm-deal.gateway.js';
-import type { CrmDeal } from '../../src/bitrix24/crm-deal.types.js';
+import { CrmEntityGateway } from '../../src/bitrix24/crm-entity.gateway.js';
+import type { CrmRecord } from '../../src/bitrix24/crm-entity.types.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { webhookClient } from './support/emulator-client.js';
 import { setOnlyFaults } from './support/faults.js';
@@ -14,15 +14,15 @@ const draft = (originId: string, extra: Record<string, string> = {}) => ({
   ...extra,
 });
 
-describe(CrmDealGateway.name, () => {
+describe(CrmEntityGateway.name, () => {
   let emulator: RunningEmulator;
   let client: Bitrix24Client;
-  let gateway: CrmDealGateway;
+  let gateway: CrmEntityGateway;
 
   beforeAll(async () => {
     emulator = await startEmulator({ categories: [{ id: 1, name: 'Wholesale' }] });
     client = webhookClient(emulator);
-    gateway = new CrmDealGateway(client);
+    gateway = new CrmEntityGateway(client);
   });
   afterEach(() => {
     setOnlyFaults(emulator);
@@ -57,6 +57,37 @@ describe(CrmDealGateway.name, () => {
     expect(found.get('10')).toHaveLength(1);
     expect(found.get('11')).toHaveLength(1);
     expect(found.get('12')).toEqual([]);
+  });
+
+  // The first deal has no rows: the 25th add is command 49 of 59, so plain chunks of 50 would split it from its rows.
+  it('sends the product rows of each deal in the same batch request as its add, never split across batches', async () => {
+    const drafts = Array.from({ length: 30 }, (_, index) => draft(`r${index}`));
+    const rows = drafts.map((_, index) =>
+      index === 0 ? undefined : [{ PRODUCT_NAME: `Line ${index}`, PRICE: '10.50', QUANTITY: '2' }],
+    );
+
+    const outcomes = await gateway.createMany(drafts, { productRows: rows });
+
+    expect(outcomes.every((outcome) => outcome.status === 'ok' && outcome.rowsRefused === undefined)).toBe(
+      true,
+    );
+    const batches = emulator.requestLog().filter((entry) => entry.method === 'batch');
+    expect(batches).toHaveLength(2);
+    for (const [index, outcome] of outcomes.entries()) {
+      const id = outcome.status === 'ok' ? outcome.dealId : 0;
+      expect(emulator.productRows(id).map((row) => row.PRODUCT_NAME)).toEqual(
+        index === 0 ? [] : [`Line ${index}`],
+      );
+    }
+  });
+
+  it('reports rows the portal refused after it created the deal', async () => {
+    const [outcome] = await gateway.createMany([draft('bad-rows')], {
+      productRows: [[{ PRODUCT_NAME: 'x', PRICE: '1', DISCOUNT_TYPE_ID: 1 }]],
+    });
+
+    expect(outcome.status).toBe('ok');
+    expect(outcome.status === 'ok' && outcome.rowsRefused?.description).toContain('DISCOUNT_SUM');
   });
 
   it('updates and deletes by id, with not-found ids failing on their own', async () => {
@@ -110,8 +141,8 @@ describe(CrmDealGateway.name, () => {
       ...Array.from({ length: 130 }, (_, index) => draft(String(index))),
       { ...draft('x'), ORIGINATOR_ID: 'other' },
     ]);
-    const seen: CrmDeal[] = [];
-    for await (const deal of gateway.iterateDeals('erp', ['ORIGIN_ID'])) {
+    const seen: CrmRecord[] = [];
+    for await (const deal of gateway.iterateRecords('erp', ['ORIGIN_ID'])) {
       seen.push(deal);
     }
     expect(seen).toHaveLength(130);
