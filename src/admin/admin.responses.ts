@@ -115,12 +115,39 @@ export interface TimelineEntryView extends OperationView {
   readonly failureNumber: number | null;
 }
 
+/** A record linked to another through a link field (DESIGN §6b), as the console shows it. */
+export interface RelatedRecordView {
+  readonly mapping: string;
+  readonly entity: string;
+  /** The link field (`COMPANY_ID`) that holds the parent's Bitrix24 id. */
+  readonly field: string;
+  /** Null when our link table has no row for the id (the record was linked by hand, or its link was lost). */
+  readonly erpKey: string | null;
+  readonly crmId: number | null;
+  readonly url: string | null;
+}
+
+/** A record's children through one link field of another mapping (a company's deals): a count and the first few. */
+export interface RelatedChildrenView {
+  readonly mapping: string;
+  readonly entity: string;
+  readonly field: string;
+  readonly total: number;
+  readonly records: RelatedRecordView[];
+}
+
 export interface RecordTimelineView {
   readonly mapping: string;
+  /** The CRM entity the mapping writes: deal, company or contact. */
+  readonly entity: string;
   readonly erpKey: string;
   readonly link: LinkView | null;
-  /** The deal's card in the portal; null when no deal exists yet or no portal is configured. */
+  /** The record's card in the portal (deal, company or contact); null when none exists yet or no portal is configured. */
   readonly dealUrl: string | null;
+  /** The records this one points at through its link fields (a deal's company). */
+  readonly parents: RelatedRecordView[];
+  /** The records that point at this one (a company's deals). */
+  readonly children: RelatedChildrenView[];
   /** Failures after which the row is parked (the mapping's retry.maxAttempts); null for a mapping no longer configured. */
   readonly maxAttempts: number | null;
   /** Newest first. */

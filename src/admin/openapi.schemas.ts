@@ -3,6 +3,8 @@ import { ENTITY_TYPES } from '../config/mapping.schema.js';
 import { OperationAction, OperationStatus } from '../persistence/entities/sync-operation.entity.js';
 import { RunMode, RunStatus, RunTrigger } from '../persistence/entities/sync-run.entity.js';
 import type {
+  RelatedChildrenView,
+  RelatedRecordView,
   AttentionGroupView,
   AttentionRetryView,
   AttentionView,
@@ -168,11 +170,31 @@ class TimelineEntrySchema extends OperationSchema implements TimelineEntryView {
   readonly failureNumber!: number | null;
 }
 
+class RelatedRecordSchema implements RelatedRecordView {
+  @ApiProperty() readonly mapping!: string;
+  @ApiProperty({ enum: ENTITY_TYPES }) readonly entity!: string;
+  @ApiProperty() readonly field!: string;
+  @ApiProperty(nullableString) readonly erpKey!: string | null;
+  @ApiProperty(nullableInt) readonly crmId!: number | null;
+  @ApiProperty(nullableString) readonly url!: string | null;
+}
+
+class RelatedChildrenSchema implements RelatedChildrenView {
+  @ApiProperty() readonly mapping!: string;
+  @ApiProperty({ enum: ENTITY_TYPES }) readonly entity!: string;
+  @ApiProperty() readonly field!: string;
+  @ApiProperty() readonly total!: number;
+  @ApiProperty({ type: [RelatedRecordSchema] }) readonly records!: RelatedRecordView[];
+}
+
 export class RecordTimelineSchema implements RecordTimelineView {
   @ApiProperty() readonly mapping!: string;
+  @ApiProperty({ enum: ENTITY_TYPES }) readonly entity!: string;
   @ApiProperty() readonly erpKey!: string;
   @ApiProperty({ type: LinkSchema, nullable: true }) readonly link!: LinkView | null;
   @ApiProperty(nullableString) readonly dealUrl!: string | null;
+  @ApiProperty({ type: [RelatedRecordSchema] }) readonly parents!: RelatedRecordView[];
+  @ApiProperty({ type: [RelatedChildrenSchema] }) readonly children!: RelatedChildrenView[];
   @ApiProperty(nullableInt) readonly maxAttempts!: number | null;
   @ApiProperty({ type: [TimelineEntrySchema] }) readonly operations!: TimelineEntryView[];
   @ApiProperty() readonly truncated!: boolean;

@@ -170,6 +170,39 @@ export class SyncConsoleRepository {
     );
   }
 
+  /** The ERP key a mapping's link table holds for this Bitrix24 id (a link field's parent), if any. */
+  async keyOfCrmId(mapping: string, crmId: number): Promise<string | null> {
+    const [row] = await this.dataSource.query<Array<{ erpKey: string }>>(
+      `SELECT erp_key AS "erpKey" FROM deal_link WHERE mapping = $1 AND deal_id = $2`,
+      [mapping, crmId],
+    );
+    return row?.erpKey ?? null;
+  }
+
+  /**
+   * Live links of `mapping` whose last pushed `field` is `crmId` (the children of a record, e.g. a company's deals),
+   * in key order, with their number. The payload is not indexed: fine for one record page, not for a report.
+   */
+  async linkedChildren(
+    mapping: string,
+    field: string,
+    crmId: number,
+    limit: number,
+  ): Promise<{ total: number; records: Array<{ erpKey: string; crmId: number | null }> }> {
+    const records = await this.dataSource.query<
+      Array<{ erpKey: string; crmId: number | null; total: number }>
+    >(
+      `SELECT erp_key AS "erpKey", deal_id AS "crmId", count(*) OVER ()::int AS total FROM deal_link
+        WHERE mapping = $1 AND NOT removed AND payload ->> $2 = $3::text
+        ORDER BY erp_key LIMIT $4`,
+      [mapping, field, crmId, limit],
+    );
+    return {
+      total: records[0]?.total ?? 0,
+      records: records.map(({ erpKey, crmId: id }) => ({ erpKey, crmId: id })),
+    };
+  }
+
   /** Of a run's failed rows, how many a later run finished (their link is clean and synced after the failure). */
   async failedRowsFinishedLater(runId: number): Promise<{ failed: number; finishedLater: number }> {
     const [row] = await this.dataSource.query<Array<{ failed: number; finishedLater: number }>>(

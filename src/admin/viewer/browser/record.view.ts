@@ -2,12 +2,22 @@ import type {
   AttentionRetryView,
   LinkView,
   RecordTimelineView,
+  RelatedChildrenView,
+  RelatedRecordView,
   TimelineEntryView,
 } from '../../admin.responses.js';
 import { api } from './api.js';
 import { badge, cell, clear, el, facts, notice, tableHead } from './dom.js';
 import { value, when } from './format.js';
-import { changesList, describeError, errorText, runLink, show, type ViewSession } from './page.js';
+import {
+  changesList,
+  describeError,
+  errorText,
+  recordLink,
+  runLink,
+  show,
+  type ViewSession,
+} from './page.js';
 
 /** One ERP row: its key, its deal in the portal, its state now, and every operation that touched it. */
 export async function showRecord(session: ViewSession, mapping: string, key: string): Promise<void> {
@@ -21,13 +31,14 @@ export async function showRecord(session: ViewSession, mapping: string, key: str
   show([
     el('p', {}, [el('a', { href: '#/', text: '← Health' })]),
     el('div', { class: 'record-head' }, [
-      el('span', { class: 'muted', text: `ERP key in ${mapping}` }),
+      el('span', { class: 'muted', text: `ERP key in ${mapping} (${record.entity})` }),
       el('h2', { class: 'record-key', id: 'record-key', text: key }),
       el('div', { class: 'row' }, [stateBadge(link), dealLink(record), retryButton(record)]),
     ]),
     link === null
       ? notice('No link yet: this row has never been confirmed in Bitrix24.')
       : linkCard(link, record.maxAttempts),
+    relations(record),
     el('h3', { text: 'Timeline (newest first)' }),
     record.operations.length === 0
       ? notice('No operations in the sync log (retention may have pruned them).')
@@ -58,15 +69,64 @@ function dealLink(record: RecordTimelineView): HTMLElement | null {
   if (dealId === null) {
     return null;
   }
+  const name = `${capitalised(record.entity)} #${dealId}`;
   return record.dealUrl === null
-    ? el('span', { text: `Deal #${dealId}` })
+    ? el('span', { text: name })
     : el('a', {
         href: record.dealUrl,
         id: 'deal-link',
         target: '_blank',
         rel: 'noopener noreferrer',
-        text: `Deal #${dealId} in Bitrix24 ↗`,
+        text: `${name} in Bitrix24 ↗`,
       });
+}
+
+/** The records this one points at (a deal's company) and the ones pointing at it (a company's deals). */
+function relations(record: RecordTimelineView): HTMLElement | null {
+  if (record.parents.length === 0 && record.children.length === 0) {
+    return null;
+  }
+  return el('div', { class: 'card', id: 'relations' }, [
+    facts([
+      ...record.parents.map((parent): [string, HTMLElement] => [parent.field, relatedRecord(parent)]),
+      ...record.children.map((children): [string, HTMLElement] => [
+        `${capitalised(children.entity)}s of ${children.mapping}`,
+        relatedChildren(children),
+      ]),
+    ]),
+  ]);
+}
+
+function relatedRecord(related: RelatedRecordView): HTMLElement {
+  if (related.crmId === null) {
+    return el('span', { class: 'muted', text: 'none' });
+  }
+  const card =
+    related.url === null
+      ? null
+      : el('a', { href: related.url, target: '_blank', rel: 'noopener noreferrer', text: '↗' });
+  const own =
+    related.erpKey === null
+      ? el('span', { text: `${related.entity} #${related.crmId} (not linked by ${related.mapping})` })
+      : recordLink(related.mapping, related.erpKey);
+  return el('span', { class: 'row related' }, [
+    own,
+    el('span', { class: 'muted', text: `${related.entity} #${related.crmId}` }),
+    card,
+  ]);
+}
+
+function relatedChildren(children: RelatedChildrenView): HTMLElement {
+  const more = children.total - children.records.length;
+  return el('span', { class: 'row related' }, [
+    el('b', { text: String(children.total) }),
+    ...children.records.map((child) => recordLink(child.mapping, child.erpKey ?? '')),
+    more > 0 ? el('span', { class: 'muted', text: `and ${more} more` }) : null,
+  ]);
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function retryButton(record: RecordTimelineView): HTMLElement | null {
