@@ -7,7 +7,7 @@ import pg from 'pg';
 import { seededRandom } from '../../src/emulator/faults.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { RunStatus } from '../../src/persistence/entities/sync-run.entity.js';
-import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { createTestDatabase, testPool, type TestDatabase } from '../support/database.js';
 import { lastJsonLine, spawnCli, type CliExit } from './support/cli-child.js';
 import {
   addCustomers,
@@ -46,7 +46,7 @@ describe('the initial graph sync killed (SIGKILL) again and again, with 5% of an
     await addLinkedOrders(erp, 0, CUSTOMERS);
     await addOrderLines(erp, 8);
     state = await createTestDatabase('graph-crash');
-    pool = new pg.Pool({ connectionString: state.url, max: 2 });
+    pool = testPool(state.url);
     const dir = mkdtempSync(join(tmpdir(), 'graph-crash-'));
     const syncConfig = join(dir, 'sync.config.yaml');
     writeFileSync(

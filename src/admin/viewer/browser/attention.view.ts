@@ -5,9 +5,9 @@ import type {
   MappingSummaryView,
 } from '../../admin.responses.js';
 import { api, download, query } from './api.js';
-import { badge, clear, el, field, notice, options } from './dom.js';
+import { badge, clear, el, field, notice } from './dom.js';
 import { errorLine, plural, when } from './format.js';
-import { describeError, recordLink, runLink, show, type ViewSession } from './page.js';
+import { describeError, mappingFilter, recordLink, runLink, show, type ViewSession } from './page.js';
 
 const FILTERS = ['mapping', 'error', 'since'] as const;
 
@@ -49,18 +49,7 @@ export async function showAttention(session: ViewSession): Promise<void> {
 function filterForm(params: URLSearchParams, mappings: readonly MappingSummaryView[]): HTMLFormElement {
   const since = params.get('since');
   const form = el('form', { class: 'inline card', id: 'attention-filter' }, [
-    el('label', {}, [
-      'Mapping',
-      el(
-        'select',
-        { name: 'mapping' },
-        options(
-          mappings.map((m) => m.name),
-          params.get('mapping'),
-          'all',
-        ),
-      ),
-    ]),
+    mappingFilter(mappings, params.get('mapping')),
     el('label', {}, [
       'Error contains',
       el('input', { name: 'error', value: params.get('error') ?? '', size: 30 }),

@@ -11,7 +11,7 @@ import { api, ApiError, query } from './api.js';
 import { LIVE_OVERVIEW } from './live.js';
 import { badge, cell, clear, el, field, notice, options, tableHead } from './dom.js';
 import { duration, hasStatus, relative, spanSeconds, when } from './format.js';
-import { describeError, runLink, show, type ViewSession } from './page.js';
+import { describeError, mappingFilter, runLink, show, type ViewSession } from './page.js';
 
 const RUN_COLUMNS = [
   'Run',
@@ -140,18 +140,7 @@ function runBars(runs: readonly RecentRunView[]): HTMLElement {
 function runsList(session: ViewSession, mappings: readonly MappingSummaryView[]) {
   const params = session.params;
   const filter = el('form', { class: 'inline card' }, [
-    el('label', {}, [
-      'Mapping',
-      el(
-        'select',
-        { name: 'mapping' },
-        options(
-          mappings.map((m) => m.name),
-          params.get('mapping'),
-          'all',
-        ),
-      ),
-    ]),
+    mappingFilter(mappings, params.get('mapping')),
     el('label', {}, [
       'Status',
       el('select', { name: 'status' }, options(session.meta.runStatuses, params.get('status'), 'all')),

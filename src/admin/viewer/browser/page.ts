@@ -1,6 +1,6 @@
-import type { ConsoleMetaView, FieldChangeView } from '../../admin.responses.js';
+import type { ConsoleMetaView, FieldChangeView, MappingSummaryView } from '../../admin.responses.js';
 import { ApiError } from './api.js';
-import { clear, el, notice, type Child } from './dom.js';
+import { clear, el, notice, options, type Child } from './dom.js';
 import { errorLine, value } from './format.js';
 import { Live, type LiveOptions } from './live.js';
 
@@ -112,4 +112,23 @@ export function changesList(changes: readonly FieldChangeView[]): HTMLElement {
 
 export function errorText(error: { code: string | null; message: string | null } | null): HTMLElement | null {
   return error === null ? null : el('div', { class: 'error', text: errorLine(error.code, error.message) });
+}
+
+/** The "Mapping" filter of a form: every configured mapping, or all. */
+export function mappingFilter(
+  mappings: readonly MappingSummaryView[],
+  selected: string | null,
+): HTMLLabelElement {
+  return el('label', {}, [
+    'Mapping',
+    el(
+      'select',
+      { name: 'mapping' },
+      options(
+        mappings.map((mapping) => mapping.name),
+        selected,
+        'all',
+      ),
+    ),
+  ]);
 }
