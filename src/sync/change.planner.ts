@@ -6,7 +6,7 @@ import { DealLinkRepository } from '../persistence/deal-link.repository.js';
 import { OperationStatus } from '../persistence/entities/sync-operation.entity.js';
 import { RunMode, type CursorPosition } from '../persistence/entities/sync-run.entity.js';
 import { SyncCursorRepository } from '../persistence/sync-cursor.repository.js';
-import { SyncOperationRepository } from '../persistence/sync-operation.repository.js';
+import { SyncOperationRepository, type NewOperation } from '../persistence/sync-operation.repository.js';
 import { SyncOutcomeRepository } from '../persistence/sync-outcome.repository.js';
 import { SyncRunRepository } from '../persistence/sync-run.repository.js';
 import { changeEntries } from './change-entries.js';
@@ -172,7 +172,7 @@ export class ChangePlanner {
     );
     const entries = changeEntries(context.run, rows, changes, links, errors);
     const status = context.run.dryRun ? OperationStatus.Planned : OperationStatus.Pending;
-    const queued = await this.operations.enqueue(entries.operations, status);
+    const queued = await this.operations.enqueue(outboxRows(context, entries.operations), status);
     const dryRun = context.run.dryRun;
     await this.outcomes.recordRowFailures(entries.failures, retryPolicyOf(context), new Date(), { dryRun });
     if (!dryRun) {
@@ -206,7 +206,10 @@ export class ChangePlanner {
       afterKey = unseen[unseen.length - 1].erpKey;
       const entries = changeEntries(context.run, [], planDeleteChanges(unseen, config), new Map(), []);
       const status = context.run.dryRun ? OperationStatus.Planned : OperationStatus.Pending;
-      context.tally.add('planned', await this.operations.enqueue(entries.operations, status));
+      context.tally.add(
+        'planned',
+        await this.operations.enqueue(outboxRows(context, entries.operations), status),
+      );
       context.feed?.planned();
     }
   }
@@ -227,4 +230,15 @@ function seenKeys(page: ErpPage): string[] {
     }
   }
   return keys;
+}
+
+/**
+ * What the outbox stores. A dry run sends nothing, so it keeps what would change (old → new) and not the fields and
+ * payload it would send: a `plan --full` over a first sync stores one copy of each row, not three.
+ */
+function outboxRows(context: RunContext, operations: readonly NewOperation[]): readonly NewOperation[] {
+  if (!context.run.dryRun) {
+    return operations;
+  }
+  return operations.map((operation) => ({ ...operation, fields: {}, payload: null, payloadHash: null }));
 }

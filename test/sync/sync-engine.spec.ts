@@ -95,6 +95,29 @@ describe('a sync of an ERP table into Bitrix24', () => {
     expect(await harness.dataSource.query(`SELECT * FROM sync_sweep_key`)).toEqual([]);
   });
 
+  it('records what a dry run would change, without the fields and payload it would send', async () => {
+    await harness.erp.query(
+      `UPDATE sale_order SET amount_total = amount_total + 1, write_date = clock_timestamp() WHERE id % 100 = 9`,
+    );
+    const before = harness.writes();
+
+    const run = await harness.run(RunMode.Incremental, { dryRun: true });
+
+    expect(run).toMatchObject({ status: RunStatus.Succeeded, planned: ROWS / 100 });
+    expect(harness.writes()).toBe(before);
+    const stored = await harness.dataSource.query<
+      Array<{ fields: object; payload: object | null; changed: string }>
+    >(
+      `SELECT fields, payload, string_agg(field, ',') AS changed
+         FROM sync_operation, jsonb_object_keys(changes) AS field
+        WHERE run_id = $1 GROUP BY id, fields, payload`,
+      [run.id],
+    );
+    expect(stored).toHaveLength(ROWS / 100);
+    expect(stored.every((row) => row.changed === 'OPPORTUNITY')).toBe(true);
+    expect(stored.every((row) => Object.keys(row.fields).length === 0 && row.payload === null)).toBe(true);
+  });
+
   it('trips the delete guard when the ERP table is emptied, and deletes nothing', async () => {
     await harness.erp.query(`DELETE FROM sale_order`);
     const before = harness.writes();
