@@ -47,7 +47,6 @@ export class CrmEntityGateway {
     return entity === this.entity ? this : new CrmEntityGateway(this.client, entity);
   }
 
-  /** `crm.{entity}.add` per draft; each outcome carries the new id. Drafts should carry ORIGINATOR_ID + ORIGIN_ID. */
   /**
    * `crm.{entity}.add` per draft; each outcome carries the new id. Drafts should carry ORIGINATOR_ID + ORIGIN_ID.
    * A deal's product rows ride in the same batch request, right after its add (`id=$result[…]`); rows refused

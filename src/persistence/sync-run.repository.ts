@@ -211,13 +211,10 @@ export class SyncRunRepository {
     });
   }
 
-  /** Closes queued runs nobody will run (their mapping is no longer configured), with the reason. */
-  async closeQueued(ids: readonly number[], reason: string, now: Date): Promise<void> {
-    if (ids.length === 0) {
-      return;
-    }
+  /** Closes a queued run nobody will run (its mapping is no longer configured), with the reason. */
+  async closeQueued(id: number, reason: string, now: Date): Promise<void> {
     await this.runs.update(
-      { id: In([...ids]), status: RunStatus.Queued },
+      { id, status: RunStatus.Queued },
       { status: RunStatus.Failed, error: reason, finishedAt: now },
     );
   }

@@ -59,15 +59,6 @@ export class RunLease {
     }
   }
 
-  get held(): boolean {
-    try {
-      this.assertHeld();
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
   /** One renewal; concurrent callers share it. A renewal the database refuses loses the lease for good. */
   renew(): Promise<void> {
     this.#renewing ??= this.#renew().finally(() => (this.#renewing = undefined));

@@ -128,7 +128,7 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
       (run) => run.status === RunStatus.Queued && !this.config.mappings.some((m) => m.name === run.mapping),
     );
     for (const run of unconfigured) {
-      await this.runs.closeQueued([run.id], `mapping "${run.mapping}" is no longer configured`, now);
+      await this.runs.closeQueued(run.id, `mapping "${run.mapping}" is no longer configured`, now);
     }
   }
 
