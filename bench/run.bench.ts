@@ -86,35 +86,15 @@ async function measureSize(
   try {
     await seedOrders(erp.url, rows);
     const env = cliEnv(state.url, erp.url, emulator, `${options.rate.drain}/${options.rate.capacity}`);
+    const target = { env, emulator, erpUrl: erp.url, rows };
     if (options.command === 'plan') {
-      return [
-        await measureCli(
-          'plan --full',
-          ['plan', '--mapping', MAPPING, '--full', '--json'],
-          env,
-          emulator,
-          erp.url,
-          rows,
-        ),
-      ];
+      return [await measureCli('plan --full', ['plan', '--mapping', MAPPING, '--full', '--json'], target)];
     }
-    const first = await measureCli(
-      'initial run',
-      ['run', '--mapping', MAPPING, '--json'],
-      env,
-      emulator,
-      erp.url,
-      rows,
-    );
-    const noop = await measureCli(
-      'no-op run',
-      ['run', '--mapping', MAPPING, '--json'],
-      env,
-      emulator,
-      erp.url,
-      rows,
-    );
-    return [first, noop];
+    const runCommand = ['run', '--mapping', MAPPING, '--json'];
+    return [
+      await measureCli('initial run', runCommand, target),
+      await measureCli('no-op run', runCommand, target),
+    ];
   } finally {
     await emulator.close();
     await erp.drop();
@@ -122,14 +102,15 @@ async function measureSize(
   }
 }
 
-async function measureCli(
-  label: string,
-  args: string[],
-  env: Record<string, string>,
-  emulator: RunningEmulator,
-  erpUrl: string,
-  rows: number,
-): Promise<Figures> {
+interface CliTarget {
+  readonly env: Record<string, string>;
+  readonly emulator: RunningEmulator;
+  readonly erpUrl: string;
+  readonly rows: number;
+}
+
+async function measureCli(label: string, args: string[], target: CliTarget): Promise<Figures> {
+  const { env, emulator, erpUrl, rows } = target;
   const before = { stats: emulator.stats(), erpRead: await erpRowsRead(erpUrl) };
   const started = performance.now();
   const child = spawn(process.execPath, [CLI, ...args], {
