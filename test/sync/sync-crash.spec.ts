@@ -53,8 +53,9 @@ describe('a sync process killed (SIGKILL) again and again during the initial syn
       SYNC_CONFIG: syncConfig,
       LOG_LEVEL: 'warn',
       DEMO: 'off',
-      // A killed child's run is closed once its lease expires: short here, so the next child starts soon.
-      RUN_LEASE_TTL: '6s',
+      // A killed child's run is closed once its lease expires: short here, so the next child starts soon, yet long
+      // enough (a run stops with under half left) that a machine stalled for seconds keeps its lease.
+      RUN_LEASE_TTL: '10s',
     };
   });
 

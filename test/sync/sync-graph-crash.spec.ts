@@ -62,7 +62,7 @@ describe('the initial graph sync killed (SIGKILL) again and again, with 5% of an
       SYNC_CONFIG: syncConfig,
       LOG_LEVEL: 'warn',
       DEMO: 'off',
-      RUN_LEASE_TTL: '6s',
+      RUN_LEASE_TTL: '10s',
     };
   });
 

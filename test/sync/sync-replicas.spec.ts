@@ -48,7 +48,7 @@ describe('two replicas of the daemon when the one running a mapping is killed', 
       PORT: '0',
       LOG_LEVEL: 'warn',
       DEMO: 'off',
-      RUN_LEASE_TTL: '6s',
+      RUN_LEASE_TTL: '10s',
     };
   });
 
