@@ -1,11 +1,7 @@
 import { loadConfigFromProcess } from '../config/config.loader.js';
-import {
-  OperationAction,
-  OperationStatus,
-  type SyncOperation,
-} from '../persistence/entities/sync-operation.entity.js';
+import { OperationAction, OperationStatus } from '../persistence/entities/sync-operation.entity.js';
 import { RunMode, RunTrigger } from '../persistence/entities/sync-run.entity.js';
-import { SyncLogRepository } from '../persistence/sync-log.repository.js';
+import { SyncLogRepository, type PlannedOperationView } from '../persistence/sync-log.repository.js';
 import type { MappingConfig } from '../config/config.types.js';
 import { entityCounter } from '../sync/plan/entity-counts.js';
 import { SyncService } from '../sync/sync.service.js';
@@ -13,7 +9,8 @@ import { EXIT_FAILURE, EXIT_OK, type CliCommand } from './cli-command.js';
 import { withEngine } from './engine-context.js';
 import { MAPPING_OPTION, requireMapping } from './run.command.js';
 
-const PAGE = 500;
+/** Operations read and printed per statement and per write (a first sync prints one line per ERP row). */
+const PAGE = 5_000;
 
 export const planCommand: CliCommand = {
   name: 'plan',
@@ -45,20 +42,19 @@ export const planCommand: CliCommand = {
         config.mappings,
       );
       const log = app.get(SyncLogRepository);
-      let afterId: string | undefined;
+      let afterId: string | null = null;
       for (;;) {
-        const page = await log.listRunOperations(run.id, {}, { afterId, limit: PAGE });
-        for (const operation of page.items) {
-          countOperation(counts, operation);
-          entities.add({ ...operation, planned: operation.status === OperationStatus.Planned });
-          process.stdout.write(
-            json ? `${JSON.stringify(operationJson(operation))}\n` : `${describeOperation(operation)}\n`,
-          );
-        }
-        if (!page.hasMore) {
+        const operations = await log.listPlannedOperations(run.id, { afterId, limit: PAGE });
+        if (operations.length === 0) {
           break;
         }
-        afterId = page.items[page.items.length - 1].id;
+        const lines = operations.map((operation) => {
+          countOperation(counts, operation);
+          entities.add({ ...operation, planned: operation.status === OperationStatus.Planned });
+          return json ? JSON.stringify(operationJson(operation)) : describeOperation(operation);
+        });
+        await write(`${lines.join('\n')}\n`);
+        afterId = operations[operations.length - 1].id;
       }
       if (run.error) {
         process.stderr.write(`${run.error}\n`);
@@ -77,7 +73,7 @@ export const planCommand: CliCommand = {
 
 function countOperation(
   counts: { creates: number; updates: number; deletes: number; failed: number },
-  operation: SyncOperation,
+  operation: PlannedOperationView,
 ): void {
   if (operation.status !== OperationStatus.Planned) {
     counts.failed++;
@@ -90,7 +86,7 @@ function countOperation(
   }
 }
 
-function operationJson(operation: SyncOperation) {
+function operationJson(operation: PlannedOperationView) {
   return {
     erpKey: operation.erpKey,
     action: operation.action,
@@ -101,7 +97,7 @@ function operationJson(operation: SyncOperation) {
 }
 
 /** `update 42 (deal 1017)` then one indented `FIELD: old → new` line per field. */
-export function describeOperation(operation: SyncOperation): string {
+export function describeOperation(operation: PlannedOperationView): string {
   const head = `${operation.status === OperationStatus.Planned ? operation.action : 'FAIL'} ${operation.erpKey}${
     operation.dealId ? ` (deal ${operation.dealId})` : ''
   }`;
@@ -116,3 +112,10 @@ export function describeOperation(operation: SyncOperation): string {
 
 const show = (value: unknown): string =>
   value === null || value === undefined ? '∅' : JSON.stringify(value);
+
+/** Waits for stdout to drain, so printing a million changes holds one page in memory, not all of them. */
+function write(text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    process.stdout.write(text, (error) => (error ? reject(error) : resolve()));
+  });
+}

@@ -11,6 +11,20 @@ export interface LinkRefresh {
   readonly payloadHash: string;
 }
 
+/** What planning reads of a link: enough to diff a row, nothing it would hydrate for nothing. */
+export type LinkState = Pick<
+  DealLink,
+  | 'erpKey'
+  | 'dealId'
+  | 'payload'
+  | 'payloadHash'
+  | 'removed'
+  | 'failedAttempts'
+  | 'retryAt'
+  | 'parked'
+  | 'lastError'
+>;
+
 @Injectable()
 export class DealLinkRepository {
   private readonly links: Repository<DealLink>;
@@ -19,12 +33,57 @@ export class DealLinkRepository {
     this.links = dataSource.getRepository(DealLink);
   }
 
-  async findByKeys(mapping: string, erpKeys: readonly string[]): Promise<Map<string, DealLink>> {
+  /**
+   * The links of these keys, keyed by ERP key. With `payloadHashes` (the hash each key's row maps to now, in the
+   * same order), a link whose hash matches and that is neither removed nor failing comes without its payload:
+   * such a row is unchanged by hash, and a no-op sweep reads 10^6 hashes instead of 10^6 JSON documents.
+   * Raw SQL with array parameters: entity hydration of a sweep's links cost more than the query.
+   */
+  async findByKeys(
+    mapping: string,
+    erpKeys: readonly string[],
+    payloadHashes: readonly (string | null)[] = [],
+  ): Promise<Map<string, LinkState>> {
     if (erpKeys.length === 0) {
       return new Map();
     }
-    const links = await this.links.findBy({ mapping, erpKey: In([...erpKeys]) });
-    return new Map(links.map((link) => [link.erpKey, link]));
+    const rows: {
+      erp_key: string;
+      deal_id: number | null;
+      payload: Record<string, unknown> | null;
+      payload_hash: string | null;
+      removed: boolean;
+      failed_attempts: number;
+      retry_at: Date | null;
+      parked: boolean;
+      last_error: string | null;
+    }[] = await this.links.query(
+      `SELECT erp_key, deal_id, payload_hash, removed, failed_attempts, retry_at, parked, last_error,
+              CASE WHEN payload_hash = $3::jsonb ->> erp_key AND NOT removed AND failed_attempts = 0
+                   THEN NULL ELSE payload END AS payload
+         FROM deal_link WHERE mapping = $1 AND erp_key = ANY($2::text[])`,
+      [
+        mapping,
+        erpKeys,
+        JSON.stringify(Object.fromEntries(erpKeys.map((key, at) => [key, payloadHashes[at]]))),
+      ],
+    );
+    return new Map(
+      rows.map((row) => [
+        row.erp_key,
+        {
+          erpKey: row.erp_key,
+          dealId: row.deal_id,
+          payload: row.payload,
+          payloadHash: row.payload_hash,
+          removed: row.removed,
+          failedAttempts: row.failed_attempts,
+          retryAt: row.retry_at,
+          parked: row.parked,
+          lastError: row.last_error,
+        },
+      ]),
+    );
   }
 
   async findOne(mapping: string, erpKey: string): Promise<DealLink | null> {

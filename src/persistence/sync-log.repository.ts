@@ -52,6 +52,12 @@ export interface UnsyncedRows {
   readonly oldestCreatedAt: Date;
 }
 
+/** What a dry run shows of one operation: no fields, payload or timestamps to read and hydrate. */
+export type PlannedOperationView = Pick<
+  SyncOperation,
+  'id' | 'erpKey' | 'action' | 'status' | 'dealId' | 'changes' | 'errorCode' | 'errorMessage'
+>;
+
 /** The sync log as operators read it: runs, their operations, one record's history, and retention. */
 @Injectable()
 export class SyncLogRepository {
@@ -109,6 +115,37 @@ export class SyncLogRepository {
     });
     const rows = await this.operations.find({ where, order: { id: 'ASC' }, take: page.limit + 1 });
     return toPage(rows, page.limit);
+  }
+
+  /** A run's operations in id order, lean (`plan` prints 10^5–10^6 of them: raw rows, no entity hydration). */
+  async listPlannedOperations(
+    runId: number,
+    page: { readonly afterId: string | null; readonly limit: number },
+  ): Promise<PlannedOperationView[]> {
+    const rows: {
+      id: string;
+      erp_key: string;
+      action: OperationAction;
+      status: OperationStatus;
+      deal_id: number | null;
+      changes: SyncOperation['changes'];
+      error_code: string | null;
+      error_message: string | null;
+    }[] = await this.dataSource.query(
+      `SELECT id, erp_key, action, status, deal_id, changes, error_code, error_message
+         FROM sync_operation WHERE run_id = $1 AND id > $2 ORDER BY id LIMIT $3`,
+      [runId, page.afterId ?? '0', page.limit],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      erpKey: row.erp_key,
+      action: row.action,
+      status: row.status,
+      dealId: row.deal_id,
+      changes: row.changes,
+      errorCode: row.error_code,
+      errorMessage: row.error_message,
+    }));
   }
 
   async findLink(mapping: string, erpKey: string): Promise<DealLink | null> {

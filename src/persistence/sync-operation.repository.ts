@@ -24,7 +24,7 @@ export interface NewOperation {
   readonly cursor: CursorPosition | null;
 }
 
-const INSERT_CHUNK = 1000;
+const INSERT_CHUNK = 5000;
 
 /** One statement per chunk; a key that already has an open operation is skipped (`ux_sync_operation_open_key`). */
 const ENQUEUE = `

@@ -1,8 +1,7 @@
 import type { ErpRow, RowError } from '../erp/erp-row.js';
-import type { DealLink } from '../persistence/entities/deal-link.entity.js';
 import { OperationAction } from '../persistence/entities/sync-operation.entity.js';
 import type { SyncRun } from '../persistence/entities/sync-run.entity.js';
-import type { LinkRefresh } from '../persistence/deal-link.repository.js';
+import type { LinkRefresh, LinkState } from '../persistence/deal-link.repository.js';
 import type { NewOperation } from '../persistence/sync-operation.repository.js';
 import type { RowFailure } from '../persistence/sync-outcome.repository.js';
 import { ChangeKind, type DealChange } from './plan/deal-change.js';
@@ -24,7 +23,7 @@ export function changeEntries(
   run: SyncRun,
   rows: readonly ErpRow[],
   changes: readonly DealChange[],
-  links: ReadonlyMap<string, DealLink>,
+  links: ReadonlyMap<string, LinkState>,
   errors: readonly RowError[],
 ): ChangeEntries {
   const rowByKey = new Map(rows.map((row) => [row.erpKey, row]));
@@ -99,7 +98,7 @@ function failure(
   run: SyncRun,
   erpKey: string | null,
   error: RowError,
-  links: ReadonlyMap<string, DealLink>,
+  links: ReadonlyMap<string, LinkState>,
 ): RowFailure {
   const linked = erpKey !== null && (links.get(erpKey)?.dealId ?? null) !== null;
   return {

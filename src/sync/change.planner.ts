@@ -10,10 +10,11 @@ import { SyncOperationRepository, type NewOperation } from '../persistence/sync-
 import { SyncOutcomeRepository } from '../persistence/sync-outcome.repository.js';
 import { SyncRunRepository } from '../persistence/sync-run.repository.js';
 import { changeEntries } from './change-entries.js';
+import { chunkPages } from './page-chunks.js';
 import { retryPolicyOf } from './outbox.applier.js';
 import { RowRelations } from './row-relations.js';
 import { checkDeleteGuard, planDeleteChanges, type DeleteGuardTrip } from './plan/delete-plan.js';
-import { diffDeals } from './plan/deal-diff.js';
+import { diffDeals, prepareRow } from './plan/deal-diff.js';
 import { runPrefix, type RunContext } from './run-context.js';
 
 export interface PlanOutcome {
@@ -25,6 +26,13 @@ export interface PlanOutcome {
 }
 
 const UNSEEN_PAGE = 500;
+/**
+ * ERP rows diffed per round of state statements (links, outbox, failures, sweep keys). Pages stay the ERP's
+ * unit; planning in bigger chunks makes a sweep of 10^6 rows a few hundred statements, not a few thousand.
+ */
+const CHUNK_ROWS = 5_000;
+/** A run's progress is saved, and a cancel request looked for, at most this often. */
+const PROGRESS_EVERY_MS = 1_000;
 const RETRY_KEYS_PER_RUN = 10_000;
 
 /** Reads the ERP, diffs each page against the links and writes the plan to the outbox (DESIGN §1, §4). */
@@ -135,7 +143,8 @@ export class ChangePlanner {
       state?: { cursorTo: CursorPosition | null };
     } = {},
   ): Promise<boolean> {
-    for await (const page of pages) {
+    let progressAt = performance.now();
+    for await (const page of chunkPages(pages, CHUNK_ROWS)) {
       context.lease.assertHeld();
       const rows = options.skip ? page.rows.filter((row) => !options.skip?.has(row.erpKey)) : page.rows;
       await this.planPage(context, rows, page.errors);
@@ -146,9 +155,15 @@ export class ChangePlanner {
       if (options.state && page.position) {
         options.state.cursorTo = page.position;
       }
-      await this.runs.saveProgress(context.run.id, context.tally.snapshot());
-      if (context.control.shouldStop() || (await this.runs.isCancelRequested(context.run.id))) {
+      if (context.control.shouldStop()) {
         return true;
+      }
+      if (performance.now() - progressAt >= PROGRESS_EVERY_MS) {
+        progressAt = performance.now();
+        await this.runs.saveProgress(context.run.id, context.tally.snapshot());
+        if (await this.runs.isCancelRequested(context.run.id)) {
+          return true;
+        }
       }
     }
     return false;
@@ -160,16 +175,14 @@ export class ChangePlanner {
     errors: readonly RowError[],
   ): Promise<void> {
     const name = context.mapping.name;
+    const related = await this.related.resolve(context, rows);
+    const prepared = rows.map((row) => prepareRow(context.compiled, row, related));
     const links = await this.links.findByKeys(
       name,
       rows.map((row) => row.erpKey),
+      prepared.map((row) => (row.ok ? row.payloadHash : null)),
     );
-    const changes = diffDeals(
-      context.compiled,
-      rows.map((row) => ({ row, link: links.get(row.erpKey) ?? null })),
-      new Date(),
-      await this.related.resolve(context, rows),
-    );
+    const changes = diffDeals(context.compiled, prepared, links, new Date());
     const entries = changeEntries(context.run, rows, changes, links, errors);
     const status = context.run.dryRun ? OperationStatus.Planned : OperationStatus.Pending;
     const queued = await this.operations.enqueue(outboxRows(context, entries.operations), status);

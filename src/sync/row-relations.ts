@@ -3,8 +3,7 @@ import { ModuleRef } from '@nestjs/core';
 import type { ErpRowReader } from '../erp/erp-row.reader.js';
 import type { ErpRow, ErpValue } from '../erp/erp-row.js';
 import { InjectErpReader } from '../erp/erp.module.js';
-import { DealLinkRepository } from '../persistence/deal-link.repository.js';
-import type { DealLink } from '../persistence/entities/deal-link.entity.js';
+import { DealLinkRepository, type LinkState } from '../persistence/deal-link.repository.js';
 import { RunMode, RunStatus, RunTrigger } from '../persistence/entities/sync-run.entity.js';
 import { InvalidValue } from './mapping/mapped-payload.js';
 import type { CompiledMapping } from './mapping/mapping-compiler.js';
@@ -110,11 +109,11 @@ function parentKeysOf(mapping: CompiledMapping, rows: readonly ErpRow[]): Map<st
   return new Map([...keys].filter(([, set]) => set.size > 0).map(([parent, set]) => [parent, [...set]]));
 }
 
-function hasId(link: DealLink | undefined): link is DealLink & { dealId: number } {
+function hasId(link: LinkState | undefined): link is LinkState & { dealId: number } {
   return link !== undefined && link.dealId !== null && !link.removed;
 }
 
-function parentIdOf(parent: string, link: DealLink | undefined, dryRun: boolean): ParentId {
+function parentIdOf(parent: string, link: LinkState | undefined, dryRun: boolean): ParentId {
   if (hasId(link)) {
     return { id: link.dealId };
   }

@@ -5,7 +5,7 @@ import { compileMapping, type CompiledMapping } from '../mapping/mapping-compile
 import { hashPayload } from '../mapping/payload-hash.js';
 import { dealLink, erpRow, mappingWith } from '../../../test/support/sync.factory.js';
 import { ChangeKind, type DealLinkState, type LiveDeal } from './deal-change.js';
-import { diffDeals, diffRow } from './deal-diff.js';
+import { diffDeals, diffRow, prepareRow } from './deal-diff.js';
 
 const NOW = new Date('2024-06-01T12:00:00Z');
 const EARLIER = new Date('2024-06-01T11:59:00Z');
@@ -340,11 +340,10 @@ describe(diffDeals.name, () => {
   it('diffs a page in order', () => {
     const changes = diffDeals(
       mapping,
-      [
-        { row: erpRow({ ...ORDER }, '1'), link: null },
-        { row: row(), link: pushed() },
-        { row: erpRow({ ...ORDER, amount: 'x' }, '3'), link: null },
-      ],
+      [erpRow({ ...ORDER }, '1'), row(), erpRow({ ...ORDER, amount: 'x' }, '3')].map((page) =>
+        prepareRow(mapping, page),
+      ),
+      new Map([['7', pushed()]]),
       NOW,
     );
 
@@ -353,5 +352,16 @@ describe(diffDeals.name, () => {
       ['7', ChangeKind.Unchanged],
       ['3', ChangeKind.Failed],
     ]);
+  });
+
+  it('needs no pushed payload for a row whose hash matches its link (the lookup leaves it out)', () => {
+    const [change] = diffDeals(
+      mapping,
+      [prepareRow(mapping, row())],
+      new Map([['7', pushed({}, { payload: null })]]),
+      NOW,
+    );
+
+    expect(change).toMatchObject({ kind: ChangeKind.Unchanged, dealId: pushed().dealId, refresh: null });
   });
 });

@@ -1,4 +1,4 @@
-import type { ErpRow } from '../../erp/erp-row.js';
+import type { ErpRow, RowError } from '../../erp/erp-row.js';
 import { mapRow } from '../mapping/deal-mapping.js';
 import { MAPPING_ERROR_PREFIX } from '../mapping/mapped-payload.js';
 import type { CompiledMapping } from '../mapping/mapping-compiler.js';
@@ -19,6 +19,22 @@ export interface RowDiffInput {
   readonly live?: LiveDeal | null;
 }
 
+/** A row mapped and hashed, before its link is read: the hash lets the link lookup skip payloads it will not need. */
+export type PreparedRow =
+  | { readonly row: ErpRow; readonly ok: true; readonly payload: DealPayload; readonly payloadHash: string }
+  | { readonly row: ErpRow; readonly ok: false; readonly error: RowError };
+
+export function prepareRow(
+  mapping: CompiledMapping,
+  row: ErpRow,
+  related: Related = NO_RELATED,
+): PreparedRow {
+  const mapped = mapRow(mapping, row, related);
+  return mapped.ok
+    ? { row, ok: true, payload: mapped.payload, payloadHash: hashMappedPayload(mapping, mapped.payload) }
+    : { row, ok: false, error: mapped.error };
+}
+
 /**
  * Decides what one ERP row needs: create, update (changed fields only), nothing, wait, or fail.
  * Unchanged rows cost a map and a hash, no call (invariant 3); failing links are retried once their
@@ -30,18 +46,24 @@ export function diffRow(
   now: Date,
   related: Related = NO_RELATED,
 ): DealChange {
-  const erpKey = input.row.erpKey;
-  const mapped = mapRow(mapping, input.row, related);
-  if (!mapped.ok) {
-    return { kind: ChangeKind.Failed, erpKey, error: mapped.error };
+  return diffPrepared(mapping, prepareRow(mapping, input.row, related), input, now);
+}
+
+function diffPrepared(
+  mapping: CompiledMapping,
+  prepared: PreparedRow,
+  { link, live }: Pick<RowDiffInput, 'link' | 'live'>,
+  now: Date,
+): DealChange {
+  const erpKey = prepared.row.erpKey;
+  if (!prepared.ok) {
+    return { kind: ChangeKind.Failed, erpKey, error: prepared.error };
   }
-  const { link, live } = input;
   const deferred = deferral(erpKey, link, now);
   if (deferred !== null) {
     return deferred;
   }
-  const payload = mapped.payload;
-  const payloadHash = hashMappedPayload(mapping, payload);
+  const { payload, payloadHash } = prepared;
   const retry = link !== null && link.failedAttempts > 0;
   if (link === null || link.dealId === null || live === null || isDeletedDeal(mapping, link)) {
     const reason = link?.removed ? 'reappeared' : link?.dealId == null ? 'new' : 'missing_in_crm';
@@ -108,12 +130,17 @@ function isDeletedDeal(mapping: CompiledMapping, link: DealLinkState): boolean {
   return link.removed && mapping.deletePolicy === 'delete';
 }
 
-/** diffRow over one page. */
+/**
+ * diffRow over one chunk of prepared rows. A link may come without its pushed payload when its hash equals the
+ * row's and it is neither removed nor failing: that row is unchanged by hash, and its payload is never read.
+ */
 export function diffDeals(
   mapping: CompiledMapping,
-  inputs: readonly RowDiffInput[],
+  rows: readonly PreparedRow[],
+  links: ReadonlyMap<string, DealLinkState>,
   now: Date,
-  related: Related = NO_RELATED,
 ): DealChange[] {
-  return inputs.map((input) => diffRow(mapping, input, now, related));
+  return rows.map((prepared) =>
+    diffPrepared(mapping, prepared, { link: links.get(prepared.row.erpKey) ?? null }, now),
+  );
 }
