@@ -6,6 +6,7 @@ import {
   createDatabase,
   erpRowsRead,
   MAPPING,
+  ratio,
   runCliMeasured,
   seedOrders,
   type CliFigures,
@@ -126,11 +127,6 @@ function bucketBound(requests: number, rate: BucketRate): number {
   return Math.max(0, requests - rate.capacity) / rate.drain;
 }
 
-function efficiency(requests: number, seconds: number, rate: BucketRate): string {
-  const bound = bucketBound(requests, rate);
-  return seconds > 0 && bound > 0 ? (bound / seconds).toFixed(3) : 'n/a';
-}
-
 function printProcess(figures: ProcessFigures, rows: number, rate: BucketRate): void {
   console.log(
     [
@@ -159,6 +155,8 @@ function printCombined(
   },
   rate: BucketRate,
 ): void {
+  const bound = bucketBound(figures.requests, rate);
+  const push = figures.seconds - (figures.firstRequestSeconds ?? figures.seconds);
   console.log(
     [
       `combined (${figures.processes})`.padEnd(16),
@@ -166,7 +164,7 @@ function printCombined(
       `${figures.seconds.toFixed(1)} s`,
       `first request ${figures.firstRequestSeconds === undefined ? 'none' : `${figures.firstRequestSeconds.toFixed(1)} s`}`,
       `${figures.requests} requests arrived`,
-      `bucket bound ${bucketBound(figures.requests, rate).toFixed(1)} s, efficiency ${efficiency(figures.requests, figures.seconds, rate)}`,
+      `bucket bound ${bound.toFixed(1)} s, efficiency ${ratio(bound, figures.seconds)} (push ${ratio(bound, push)})`,
       `${figures.limited} × 503`,
       `peak ${figures.peakRequestsPerSecond} requests/s`,
       `ERP rows read ${figures.erpRowsRead}`,
