@@ -4,13 +4,24 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { pathToFileURL } from 'node:url';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { runCliProcess } from '../support/cli.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { lastJsonLine, spawnCli } from '../sync/support/cli-child.js';
 import { ErpOrders, ORDERS_MAPPING } from '../sync/support/erp-orders.js';
 
-const TRACE_HOOK = new URL('../module-trace.mjs', import.meta.url).href;
+/**
+ * Loaded into the spawned CLI with NODE_OPTIONS=--import: when the process exits, it writes the URL of every module it
+ * loaded (ours and node_modules', ESM and CommonJS) to MODULE_TRACE_FILE, one a line.
+ */
+const TRACE_HOOK_SOURCE = `
+import { writeFileSync } from 'node:fs';
+import { registerHooks } from 'node:module';
+const loaded = new Set();
+registerHooks({ load: (url, context, nextLoad) => (loaded.add(url), nextLoad(url, context)) });
+process.on('exit', () => writeFileSync(process.env.MODULE_TRACE_FILE, [...loaded].join('\\n')));
+`;
 const MAPPING = 'orders-start-up';
 
 /** What only the daemon needs: its HTTP server, admin API, OpenAPI, health checks and the install callback. */
@@ -26,7 +37,7 @@ const DAEMON_ONLY = [
 ];
 
 /**
- * What a command loads is observable: a hook (test/module-trace.mjs) lists every module the process loaded. A
+ * What a command loads is observable: a hook (TRACE_HOOK_SOURCE) lists every module the process loaded. A
  * one-shot `run` leaves the daemon's HTTP side unloaded; `start` still loads it and serves.
  */
 describe('CLI start-up: what each command loads', () => {
@@ -41,6 +52,7 @@ describe('CLI start-up: what each command loads', () => {
     erp = await ErpOrders.create(20);
     state = await createTestDatabase('start-up');
     folder = mkdtempSync(join(tmpdir(), 'start-up-'));
+    writeFileSync(join(folder, 'module-trace.mjs'), TRACE_HOOK_SOURCE);
     const config = join(folder, 'sync.config.yaml');
     writeFileSync(config, ORDERS_MAPPING({ name: MAPPING }));
     env = {
@@ -61,7 +73,11 @@ describe('CLI start-up: what each command loads', () => {
   const traced = (name: string) => {
     const file = join(folder, `${name}.modules.txt`);
     return {
-      env: { ...env, NODE_OPTIONS: `--import=${TRACE_HOOK}`, MODULE_TRACE_FILE: file },
+      env: {
+        ...env,
+        NODE_OPTIONS: `--import=${pathToFileURL(join(folder, 'module-trace.mjs')).href}`,
+        MODULE_TRACE_FILE: file,
+      },
       modules: () => readFileSync(file, 'utf8').split('\n'),
     };
   };

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
+import { startEmulator, type Deal, type RunningEmulator } from '../../src/emulator/index.js';
 import { runCliProcess } from '../support/cli.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { lastJsonLine } from './support/cli-child.js';
@@ -135,9 +135,7 @@ describe('two CLI runs of two mappings at once on one portal', () => {
 });
 
 /** Stretches of consecutive deal IDs created for one mapping. */
-function originatorRuns(deals: ReadonlyArray<{ ID: unknown; ORIGINATOR_ID: unknown }>): number {
-  const order = [...deals]
-    .sort((a, b) => Number(a.ID) - Number(b.ID))
-    .map((deal) => String(deal.ORIGINATOR_ID));
+function originatorRuns(deals: readonly Deal[]): number {
+  const order = [...deals].sort((a, b) => Number(a.ID) - Number(b.ID)).map((deal) => deal.ORIGINATOR_ID);
   return order.filter((originator, index) => index === 0 || originator !== order[index - 1]).length;
 }
