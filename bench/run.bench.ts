@@ -18,17 +18,21 @@ planning into the real state database and sending to the emulator over sockets.
   --rate D/C        the portal's leaky bucket (default 2/50)
   --cost S          the emulator's simulated seconds per call (default 0.001: the bucket, not the budget, binds)
   --database-url U  a PostgreSQL server for the state and ERP databases (default: BENCH_DATABASE_URL, else embedded)
+  --processes N     N mappings (--rows each, an ERP database each) run by N CLI processes started at once on one
+                    portal and one state database: per process and combined figures (see run-processes.ts)
 Prints wall time (CLI start-up included), rows/s, requests per deal, efficiency against the leaky bucket's best
 time for that many requests, 503s, peak RSS of the CLI process and ERP rows read.`;
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = join(ROOT, 'dist/src/cli.js');
-const MAPPING = 'bench-orders';
+export const MAPPING = 'bench-orders';
 
 interface Figures {
   readonly label: string;
   readonly rows: number;
   readonly seconds: number;
+  /** Spawn to the first request the portal received (undefined: none). */
+  readonly firstRequestSeconds: number | undefined;
   readonly requests: number;
   readonly limited: number;
   readonly peakRssMb: number;
@@ -45,6 +49,7 @@ export async function run(args: string[]): Promise<void> {
       rate: { type: 'string', default: '2/50' },
       cost: { type: 'string', default: '0.001' },
       'database-url': { type: 'string' },
+      processes: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -57,6 +62,14 @@ export async function run(args: string[]): Promise<void> {
   try {
     console.log(`run bench: ${values.command}, bucket ${values.rate}, node ${process.version}`);
     for (const rows of (values.rows ?? ['10000']).map(Number)) {
+      if (values.processes !== undefined) {
+        const { measureProcesses } = await import('./run-processes.js');
+        await measureProcesses(server.url, rows, Number(values.processes), {
+          rate: { drain, capacity },
+          cost: Number(values.cost),
+        });
+        continue;
+      }
       const figures = await measureSize(server.url, rows, {
         command: values.command,
         rate: { drain, capacity },
@@ -111,7 +124,46 @@ interface CliTarget {
 
 async function measureCli(label: string, args: string[], target: CliTarget): Promise<Figures> {
   const { env, emulator, erpUrl, rows } = target;
-  const before = { stats: emulator.stats(), erpRead: await erpRowsRead(erpUrl) };
+  const before = {
+    stats: emulator.stats(),
+    log: emulator.requestLog().at(-1)?.seq ?? 0,
+    erpRead: await erpRowsRead(erpUrl),
+  };
+  const child = await runCliMeasured(args, env);
+  const after = emulator.stats();
+  if (child.code !== 0 && child.summary === null) {
+    throw new Error(`${label} exited ${child.code}: ${child.stderr.slice(-2000)}`);
+  }
+  const first = emulator.requestLog().find((entry) => entry.seq > before.log);
+  return {
+    label,
+    rows,
+    seconds: child.seconds,
+    firstRequestSeconds: first ? (Date.parse(first.time) - child.startedAtMs) / 1000 : undefined,
+    requests: after.requests - before.stats.requests,
+    limited: after.queryLimitExceeded - before.stats.queryLimitExceeded,
+    peakRssMb: child.peakRssMb,
+    erpRowsRead: (await erpRowsRead(erpUrl)) - before.erpRead,
+    status: child.status,
+  };
+}
+
+export interface CliFigures {
+  /** Wall clock (ms since the epoch) when the process was spawned. */
+  readonly startedAtMs: number;
+  /** Spawn to exit: start-up included. */
+  readonly seconds: number;
+  readonly peakRssMb: number;
+  readonly code: number | null;
+  readonly stderr: string;
+  /** The `--json` line the command printed last, if any. */
+  readonly summary: Record<string, unknown> | null;
+  readonly status: string;
+}
+
+/** Runs the built CLI with exactly `env`, sampling its peak RSS until it exits. */
+export async function runCliMeasured(args: string[], env: Record<string, string>): Promise<CliFigures> {
+  const startedAtMs = Date.now();
   const started = performance.now();
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd: ROOT,
@@ -129,35 +181,32 @@ async function measureCli(label: string, args: string[], target: CliTarget): Pro
     peakKb = Math.max(peakKb, peakRssKb(child.pid));
     code = await Promise.race([exited, sleep(100).then(() => undefined)]);
   }
-  const seconds = (performance.now() - started) / 1000;
-  const after = emulator.stats();
   const summary = lastJson(stdout);
-  if (code !== 0 && summary === null) {
-    throw new Error(`${label} exited ${code}: ${stderr.slice(-2000)}`);
-  }
   return {
-    label,
-    rows,
-    seconds,
-    requests: after.requests - before.stats.requests,
-    limited: after.queryLimitExceeded - before.stats.queryLimitExceeded,
+    startedAtMs,
+    seconds: (performance.now() - started) / 1000,
     peakRssMb: peakKb / 1024,
-    erpRowsRead: (await erpRowsRead(erpUrl)) - before.erpRead,
+    code,
+    stderr,
+    summary,
     status: typeof summary?.status === 'string' ? summary.status : code === 0 ? 'ok' : `exit ${code}`,
   };
 }
 
 function print(figures: Figures, rate: { drain: number; capacity: number }): void {
   const bound = Math.max(0, figures.requests - rate.capacity) / rate.drain;
-  const efficiency = figures.seconds > 0 && bound > 0 ? (bound / figures.seconds).toFixed(3) : 'n/a';
+  const efficiency = ratio(bound, figures.seconds);
+  // The push: from the first request to the exit, start-up and the first page's planning left out.
+  const push = ratio(bound, figures.seconds - (figures.firstRequestSeconds ?? figures.seconds));
   console.log(
     [
       figures.label.padEnd(12),
       `${figures.rows} rows`,
       `${figures.seconds.toFixed(1)} s`,
       `${Math.round(figures.rows / figures.seconds)} rows/s`,
+      `first request ${figures.firstRequestSeconds === undefined ? 'none' : `${figures.firstRequestSeconds.toFixed(1)} s`}`,
       `${figures.requests} requests (${(figures.requests / figures.rows).toFixed(3)} per row)`,
-      `bucket bound ${bound.toFixed(1)} s, efficiency ${efficiency}`,
+      `bucket bound ${bound.toFixed(1)} s, efficiency ${efficiency} (push ${push})`,
       `${figures.limited} × 503`,
       `peak RSS ${figures.peakRssMb.toFixed(0)} MB`,
       `ERP rows read ${figures.erpRowsRead}`,
@@ -166,8 +215,13 @@ function print(figures: Figures, rate: { drain: number; capacity: number }): voi
   );
 }
 
+/** The bucket's best time over the time taken, to 3 places; 'n/a' when either is 0. */
+export function ratio(bound: number, seconds: number): string {
+  return seconds > 0 && bound > 0 ? (bound / seconds).toFixed(3) : 'n/a';
+}
+
 /** VmHWM: the process's peak resident set so far (0 once it is gone). */
-function peakRssKb(pid: number | undefined): number {
+export function peakRssKb(pid: number | undefined): number {
   try {
     const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) : 0;
@@ -176,7 +230,7 @@ function peakRssKb(pid: number | undefined): number {
   }
 }
 
-function lastJson(stdout: string): Record<string, unknown> | null {
+export function lastJson(stdout: string): Record<string, unknown> | null {
   const line = stdout.trim().split('\n').pop();
   try {
     return line ? (JSON.parse(line) as Record<string, unknown>) : null;
@@ -185,7 +239,7 @@ function lastJson(stdout: string): Record<string, unknown> | null {
   }
 }
 
-function cliEnv(
+export function cliEnv(
   stateUrl: string,
   erpUrl: string,
   emulator: RunningEmulator,
@@ -219,7 +273,7 @@ function cliEnv(
   };
 }
 
-async function seedOrders(url: string, rows: number): Promise<void> {
+export async function seedOrders(url: string, rows: number): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -243,7 +297,7 @@ async function seedOrders(url: string, rows: number): Promise<void> {
 }
 
 /** Tuples the ERP database handed out (sequential and index reads) since its statistics were reset. */
-async function erpRowsRead(url: string): Promise<number> {
+export async function erpRowsRead(url: string): Promise<number> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -257,7 +311,7 @@ async function erpRowsRead(url: string): Promise<number> {
   }
 }
 
-async function createDatabase(
+export async function createDatabase(
   serverUrl: string,
   prefix: string,
 ): Promise<{ url: string; drop(): Promise<void> }> {
@@ -279,7 +333,9 @@ async function createDatabase(
   };
 }
 
-async function postgresServer(url: string | undefined): Promise<{ url: string; stop(): Promise<void> }> {
+export async function postgresServer(
+  url: string | undefined,
+): Promise<{ url: string; stop(): Promise<void> }> {
   if (url) {
     return { url, stop: () => Promise.resolve() };
   }

@@ -3,6 +3,7 @@ import { APP_PIPE } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import type { DestinationStream } from 'pino';
 import { AdminModule } from './admin/admin.module.js';
+import { Bitrix24InstallModule } from './bitrix24/bitrix24-install.module.js';
 import { ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/config.types.js';
 import type { Secret } from './config/secret.js';
@@ -35,6 +36,7 @@ export class AppModule {
         PersistenceModule.forRoot(options.stateDatabaseUrl),
         ScheduleModule.forRoot(),
         MetricsModule,
+        Bitrix24InstallModule,
         SchedulerModule.forRoot(syncModule),
         AdminModule.forRoot({ syncModule }),
       ],

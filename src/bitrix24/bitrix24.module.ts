@@ -6,8 +6,6 @@ import type { AppConfig } from '../config/config.types.js';
 import { SecretScrubber } from '../logging/secret-scrubber.js';
 import { OAuthTokenRepository } from '../persistence/oauth-token.repository.js';
 import { Bitrix24Client } from './bitrix24.client.js';
-import { Bitrix24InstallController } from './bitrix24-install.controller.js';
-import { Bitrix24InstallService } from './bitrix24-install.service.js';
 import { CrmEntityGateway } from './crm-entity.gateway.js';
 import { OAuthTokenStore } from './oauth-token.store.js';
 import { PORTAL_BUDGET_STORE, type PortalBudgetStore } from './portal-budget.store.js';
@@ -46,11 +44,10 @@ export function createBitrix24Client(
 }
 
 /**
- * The Bitrix24 client, the deal gateway and the OAuth installation callback (`POST /bitrix24/install`).
+ * The Bitrix24 client and the deal gateway (the installation callback is Bitrix24InstallModule's).
  * Needs APP_CONFIG and the TypeORM DataSource (TypeOrmModule, wired by the app).
  */
 @Module({
-  controllers: [Bitrix24InstallController],
   providers: [
     {
       provide: Bitrix24Client,
@@ -72,7 +69,6 @@ export function createBitrix24Client(
       inject: [Bitrix24Client],
       useFactory: (client: Bitrix24Client) => new CrmEntityGateway(client),
     },
-    Bitrix24InstallService,
   ],
   exports: [Bitrix24Client, CrmEntityGateway],
 })

@@ -1,4 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
+import { Bitrix24Client } from '../bitrix24/bitrix24.client.js';
+import type { Bitrix24StatsSnapshot } from '../bitrix24/bitrix24.stats.js';
 import { loadConfigFromProcess } from '../config/config.loader.js';
 import type { AppConfig } from '../config/config.types.js';
 import { RunMode, RunStatus, RunTrigger, type SyncRun } from '../persistence/entities/sync-run.entity.js';
@@ -43,17 +45,23 @@ export const runCommand: CliCommand = {
       const config = loadConfigFromProcess();
       const mapping = requireMapping(values.mapping, config);
       const display = new ProgressDisplay(process.stderr, process.stderr.isTTY === true);
+      let sent: RequestsSent = { requests: 0, rateLimited: 0 };
       const run = await withEngine(
         config,
-        (app) =>
-          withProgress(app, mapping, display, () =>
+        async (app) => {
+          const finished = await withProgress(app, mapping, display, () =>
             app
               .get(SyncService)
               .runAndWait({ mapping, mode, trigger: RunTrigger.Manual, requestedBy: 'cli' }),
-          ),
+          );
+          sent = requestsSent(app.get(Bitrix24Client).stats.snapshot());
+          return finished;
+        },
         display,
       );
-      process.stdout.write(values.json ? `${JSON.stringify(runSummary(run))}\n` : `${describeRun(run)}\n`);
+      process.stdout.write(
+        values.json ? `${JSON.stringify({ ...runSummary(run), ...sent })}\n` : `${describeRun(run)}\n`,
+      );
       return run.status === RunStatus.Succeeded ? EXIT_OK : EXIT_FAILURE;
     } catch (error) {
       if (values.json) {
@@ -92,6 +100,20 @@ export function runSummary(run: SyncRun) {
     unchanged: run.unchanged,
     failed: run.failed,
     error: run.error,
+  };
+}
+
+/** What this process sent to the portal: every process on one portal shares its budget, so each counts its own. */
+interface RequestsSent {
+  readonly requests: number;
+  /** Requests the portal answered QUERY_LIMIT_EXCEEDED (HTTP 503). */
+  readonly rateLimited: number;
+}
+
+function requestsSent(stats: Bitrix24StatsSnapshot): RequestsSent {
+  return {
+    requests: stats.requests.reduce((total, entry) => total + entry.count, 0),
+    rateLimited: stats.rateLimitedResponses,
   };
 }
 

@@ -1,4 +1,3 @@
-import { startDaemon } from '../bootstrap/daemon.js';
 import { loadConfigFromProcess } from '../config/config.loader.js';
 import { EXIT_OK, type CliCommand } from './cli-command.js';
 
@@ -8,7 +7,10 @@ export const startCommand: CliCommand = {
   usage: 'erp-bitrix24-sync start',
   options: {},
   async run() {
-    const daemon = await startDaemon(loadConfigFromProcess());
+    const config = loadConfigFromProcess();
+    // Loaded here, not at the top: the daemon's HTTP, admin and OpenAPI modules are no part of a one-shot command.
+    const { startDaemon } = await import('../bootstrap/daemon.js');
+    const daemon = await startDaemon(config);
     await new Promise<void>((resolve) => {
       const stop = (signal: NodeJS.Signals) => {
         daemon.logger.info(`${signal} received: finishing work in progress and shutting down`);

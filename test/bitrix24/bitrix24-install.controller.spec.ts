@@ -5,7 +5,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import { ConfigModule } from '../../src/config/config.module.js';
 import type { AppConfig } from '../../src/config/config.types.js';
 import { Bitrix24Client } from '../../src/bitrix24/bitrix24.client.js';
-import { Bitrix24Module } from '../../src/bitrix24/bitrix24.module.js';
+import { Bitrix24InstallModule } from '../../src/bitrix24/bitrix24-install.module.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { buildTestConfig } from '../support/config.js';
 import { createMigratedDataSource, type TestDataSource } from '../support/database.js';
@@ -32,7 +32,7 @@ describe('POST /bitrix24/install', () => {
     })
     class StateDatabaseModule {}
     const moduleRef = await Test.createTestingModule({
-      imports: [ConfigModule.forRoot(config), StateDatabaseModule, Bitrix24Module],
+      imports: [ConfigModule.forRoot(config), StateDatabaseModule, Bitrix24InstallModule],
     }).compile();
     const app = moduleRef.createNestApplication({ logger: false });
     app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));

@@ -18,6 +18,8 @@ export interface CliChild {
   running(): boolean;
   /** SIGKILL: no shutdown hook, no flush, open sockets dropped mid-request (a crash). */
   crash(): Promise<CliExit>;
+  /** SIGTERM: the daemon finishes its work in progress and shuts down. */
+  stop(): Promise<CliExit>;
 }
 
 /** Starts the built CLI as a user would, with exactly the env given (like test/support/cli.ts, but killable). */
@@ -44,6 +46,10 @@ export function spawnCli(args: readonly string[], env: Record<string, string>): 
     running: () => running,
     crash: () => {
       child.kill('SIGKILL');
+      return exited;
+    },
+    stop: () => {
+      child.kill('SIGTERM');
       return exited;
     },
   };
