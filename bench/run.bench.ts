@@ -11,10 +11,15 @@ import pg from 'pg';
 import { startEmulator, type RunningEmulator } from '../src/emulator/index.js';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../src/persistence/embedded-postgres.js';
 
+/** The portal's bucket while `--command sweep` seeds the state: the sweeps after it send nothing. */
+const SWEEP_SEED_RATE = '5000/50000';
+
 const USAGE = `run bench: the product's real path — the CLI (\`run\` or \`plan --full\`) reading a PostgreSQL ERP table,
 planning into the real state database and sending to the emulator over sockets.
   --rows N          ERP rows, repeatable (default 10000)
-  --command C       run | plan (default run: an initial sync, then a no-op run)
+  --command C       run | plan | sweep (default run: an initial sync, then a no-op run; plan: plan --full over a
+                    first sync; sweep: a first sync on a portal fast enough not to matter (${SWEEP_SEED_RATE}),
+                    then a full no-op sweep (run --full) and a no-op incremental run, measured)
   --rate D/C        the portal's leaky bucket (default 2/50)
   --cost S          the emulator's simulated seconds per call (default 0.001: the bucket, not the budget, binds)
   --database-url U  a PostgreSQL server for the state and ERP databases (default: BENCH_DATABASE_URL, else embedded)
@@ -57,10 +62,11 @@ export async function run(args: string[]): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const [drain, capacity] = values.rate.split('/').map(Number);
+  const rate = values.command === 'sweep' ? SWEEP_SEED_RATE : values.rate;
+  const [drain, capacity] = rate.split('/').map(Number);
   const server = await postgresServer(values['database-url'] ?? process.env.BENCH_DATABASE_URL);
   try {
-    console.log(`run bench: ${values.command}, bucket ${values.rate}, node ${process.version}`);
+    console.log(`run bench: ${values.command}, bucket ${rate}, node ${process.version}`);
     for (const rows of (values.rows ?? ['10000']).map(Number)) {
       if (values.processes !== undefined) {
         const { measureProcesses } = await import('./run-processes.js');
@@ -78,7 +84,7 @@ export async function run(args: string[]): Promise<void> {
       for (const entry of figures) {
         print(entry, { drain, capacity });
       }
-      console.log(JSON.stringify({ bench: 'run', rate: values.rate, results: figures }));
+      console.log(JSON.stringify({ bench: 'run', command: values.command, rate, results: figures }));
     }
   } finally {
     await server.stop();
@@ -104,6 +110,13 @@ async function measureSize(
       return [await measureCli('plan --full', ['plan', '--mapping', MAPPING, '--full', '--json'], target)];
     }
     const runCommand = ['run', '--mapping', MAPPING, '--json'];
+    if (options.command === 'sweep') {
+      return [
+        await measureCli('seed run', runCommand, target),
+        await measureCli('full no-op sweep', [...runCommand, '--full'], target),
+        await measureCli('no-op run', runCommand, target),
+      ];
+    }
     return [
       await measureCli('initial run', runCommand, target),
       await measureCli('no-op run', runCommand, target),
