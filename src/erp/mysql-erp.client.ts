@@ -163,13 +163,17 @@ export class MysqlErpClient implements ErpClient {
 
   async *stream(query: ErpQuery, batchSize: number): AsyncGenerator<RawRow[]> {
     const connection = await this.acquire();
+    // The promise wrapper's `connection` is the callback connection underneath (its typings say otherwise).
+    const callbacks = connection.connection as unknown as CallbackConnection;
+    let lost: ((error: Error) => void) | undefined;
     let reusable = false;
     try {
       await connection.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
       // The stream pauses the socket once `batchSize` rows wait unread: the server holds the rest, not us.
-      // The promise wrapper's `connection` is the callback connection underneath (its typings say otherwise).
-      const callbacks = connection.connection as unknown as CallbackConnection;
       const rows = callbacks.execute(query.sql, [...query.params]).stream({ highWaterMark: batchSize });
+      // mysql2 reports a connection lost mid-result on the connection only: the stream would wait forever.
+      lost = (error: Error) => rows.destroy(error);
+      callbacks.once('error', lost);
       let batch: RawRow[] = [];
       for await (const row of rows) {
         batch.push(normalizeRow(row as Record<string, unknown>));
@@ -186,6 +190,9 @@ export class MysqlErpClient implements ErpClient {
     } catch (error) {
       throw this.translate(error);
     } finally {
+      if (lost !== undefined) {
+        callbacks.off('error', lost);
+      }
       // A result not read to its end cannot be abandoned on a MySQL connection: closing it ends the statement.
       if (reusable) {
         connection.release();

@@ -64,6 +64,19 @@ const postgres: ErpTestDriver = {
     refused.pathname = '/no_such_database';
     return refused.toString();
   },
+  async openWalks() {
+    const result = await connected().query<{ pid: number }>(
+      `SELECT pid FROM pg_stat_activity
+        WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'
+          AND application_name = 'erp-bitrix24-sync'`,
+    );
+    return result.rows.map((row) => row.pid);
+  },
+  async kill(sessions) {
+    await connected().query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [
+      [...sessions],
+    ]);
+  },
 };
 
 describe('ErpRowReader on PostgreSQL', () => {
