@@ -85,11 +85,13 @@ export function streamScenarios(driver: ErpTestDriver, context: ErpStreamContext
     );
   }
 
-  describe('one statement per walk', () => {
+  describe('one statement per walk, in one snapshot', () => {
     let query = '';
+    let snapshotQuery = '';
 
     beforeAll(async () => {
       query = await createOrders('stream_orders', 45);
+      snapshotQuery = await createOrders('stream_snapshot', 20);
     });
 
     it('sweeps a query source of five pages with one statement, each row sent once', async () => {
@@ -115,6 +117,38 @@ export function streamScenarios(driver: ErpTestDriver, context: ErpStreamContext
 
       expect(keysOf(pages)).toEqual(range(1, 45));
       expect(pages).toHaveLength(7);
+      expect(probed.walks).toHaveLength(1);
+    });
+
+    it('sees the rows as they were when the walk began, whatever is written during it', async () => {
+      const probed = probe();
+      const walk = probed.reader.readChanges(
+        mappingOf({ query: snapshotQuery, key: ['id'], cursor: 'write_date', pageSize: 5 }),
+        null,
+      );
+      const pages = walk[Symbol.asyncIterator]();
+      const first = await pages.next();
+      const table = q('stream_snapshot');
+      // A delivered row moved past the walk's position, a row not yet read edited, one deleted, one added.
+      await driver.exec(`UPDATE ${table} SET write_date = ${driver.placeholder(1)} WHERE id = 1`, [
+        writeDate(500),
+      ]);
+      await driver.exec(`UPDATE ${table} SET amount = 999 WHERE id = 12`);
+      await driver.exec(`DELETE FROM ${table} WHERE id = 15`);
+      await insertRows(
+        driver,
+        'stream_snapshot',
+        ['id', 'partner_id', 'amount', 'write_date'],
+        [[21, 1, '21.50', writeDate(600)]],
+      );
+      const rest: ErpPage[] = [];
+      for (let page = await pages.next(); page.done !== true; page = await pages.next()) {
+        rest.push(page.value);
+      }
+      const rows = [first.value as ErpPage, ...rest].flatMap((page) => page.rows);
+
+      expect(rows.map((row) => row.erpKey)).toEqual(range(1, 20));
+      expect(Number(rows.find((row) => row.erpKey === '12')?.values.amount)).toBe(12.5);
       expect(probed.walks).toHaveLength(1);
     });
   });
@@ -161,44 +195,6 @@ export function streamScenarios(driver: ErpTestDriver, context: ErpStreamContext
     });
   });
 
-  describe('one snapshot', () => {
-    let query = '';
-
-    beforeAll(async () => {
-      query = await createOrders('stream_snapshot', 20);
-    });
-
-    it('sees the rows as they were when the walk began, whatever is written during it', async () => {
-      const probed = probe();
-      const pages = probed.reader
-        .readChanges(mappingOf({ query, key: ['id'], cursor: 'write_date', pageSize: 5 }), null)
-        [Symbol.asyncIterator]();
-      const first = await pages.next();
-      const table = q('stream_snapshot');
-      // A delivered row moved past the walk's position, a row not yet read edited, one deleted, one added.
-      await driver.exec(`UPDATE ${table} SET write_date = ${driver.placeholder(1)} WHERE id = 1`, [
-        writeDate(500),
-      ]);
-      await driver.exec(`UPDATE ${table} SET amount = 999 WHERE id = 12`);
-      await driver.exec(`DELETE FROM ${table} WHERE id = 15`);
-      await insertRows(
-        driver,
-        'stream_snapshot',
-        ['id', 'partner_id', 'amount', 'write_date'],
-        [[21, 1, '21.50', writeDate(600)]],
-      );
-      const rest: ErpPage[] = [];
-      for (let page = await pages.next(); page.done !== true; page = await pages.next()) {
-        rest.push(page.value);
-      }
-      const rows = [first.value as ErpPage, ...rest].flatMap((page) => page.rows);
-
-      expect(rows.map((row) => row.erpKey)).toEqual(range(1, 20));
-      expect(Number(rows.find((row) => row.erpKey === '12')?.values.amount)).toBe(12.5);
-      expect(probed.walks).toHaveLength(1);
-    });
-  });
-
   describe('a dropped connection', () => {
     const table = 'stream_large';
     const total = 40_000;
@@ -213,9 +209,8 @@ export function streamScenarios(driver: ErpTestDriver, context: ErpStreamContext
 
     it('resumes after the last page delivered: no row lost or read twice, one reopened statement', async () => {
       const probed = probe();
-      const pages = probed.reader
-        .readAll(mappingOf({ table, key: ['id'], pageSize: 500 }))
-        [Symbol.asyncIterator]();
+      const walk = probed.reader.readAll(mappingOf({ table, key: ['id'], pageSize: 500 }));
+      const pages = walk[Symbol.asyncIterator]();
       const delivered: string[] = [];
       for (let index = 0; index < 3; index++) {
         const page = await pages.next();

@@ -125,7 +125,7 @@ export function probedReader(driver: ErpTestDriver, url: string): ProbedReader {
           }
         };
       }
-      return typeof value === 'function' ? value.bind(target) : value;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },
   });
   return { reader: new ErpRowReader(probe), walks, rowsSent: () => rows };
