@@ -287,27 +287,29 @@ async function seedOrders(url: string, rows: number): Promise<void> {
 
 /** Edits 1% of the orders (every hundredth), as a day of ERP work would: their write dates move to now. */
 async function changeOnePercent(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(
+  await withClient(url, (client) =>
+    client.query(
       `UPDATE sale_order SET amount_total = amount_total + 1, write_date = clock_timestamp() WHERE id % 100 = 0`,
-    );
-  } finally {
-    await client.end();
-  }
+    ),
+  );
 }
 
 /** Tuples the ERP database handed out (sequential and index reads) since its statistics were reset. */
-async function erpRowsRead(url: string): Promise<number> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
+function erpRowsRead(url: string): Promise<number> {
+  return withClient(url, async (client) => {
     await client.query('SELECT pg_stat_force_next_flush()');
     const { rows } = await client.query<{ read: string }>(
       `SELECT coalesce(sum(seq_tup_read + coalesce(idx_tup_fetch, 0)), 0)::text AS read FROM pg_stat_user_tables`,
     );
     return Number(rows[0].read);
+  });
+}
+
+async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
   } finally {
     await client.end();
   }
