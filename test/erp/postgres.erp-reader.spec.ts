@@ -1,9 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import pg from 'pg';
+import { ErpReadErrorCode } from '../../src/erp/erp-read.error.js';
 import { postgresDialect } from '../../src/erp/sql-dialect.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { erpReaderScenarios } from './erp-reader.scenarios.js';
-import { collect, mappingOf, readerFor, type ErpTestDriver } from './erp-test.driver.js';
+import { collect, mappingOf, probedReader, readerFor, type ErpTestDriver } from './erp-test.driver.js';
 
 let database: TestDatabase | undefined;
 let admin: pg.Client | undefined;
@@ -96,6 +97,30 @@ describe('ErpRowReader on PostgreSQL', () => {
       expect(plain.rows[0].at).toBeInstanceOf(Date);
     } finally {
       await reader.close();
+    }
+  });
+
+  it('fails a walk on a query error without reopening it (only a dropped connection is resumed)', async () => {
+    const probed = probedReader(postgres, databaseUrl());
+    const mapping = mappingOf({
+      query: 'SELECT g AS id, 1 / (g - 3000) AS x FROM generate_series(1, 5000) AS g',
+      key: ['id'],
+      pageSize: 100,
+    });
+    try {
+      await expect(collect(probed.reader.readAll(mapping))).rejects.toMatchObject({
+        code: ErpReadErrorCode.QueryFailed,
+        message: expect.stringContaining('division by zero'),
+      });
+      const [page] = await collect(
+        probed.reader.readAll(mappingOf({ query: 'SELECT 1 AS id', key: ['id'] })),
+      );
+
+      expect(probed.walks).toHaveLength(2);
+      expect(page.rows).toHaveLength(1);
+      expect(await postgres.openWalks()).toEqual([]);
+    } finally {
+      await probed.reader.close();
     }
   });
 
