@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { ErpReadErrorCode } from '../../src/erp/erp-read.error.js';
+import type { ErpPage } from '../../src/erp/erp-row.reader.js';
 import { postgresDialect } from '../../src/erp/sql-dialect.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { erpReaderScenarios } from './erp-reader.scenarios.js';
@@ -120,6 +121,36 @@ describe('ErpRowReader on PostgreSQL', () => {
       expect(page.rows).toHaveLength(1);
       expect(await postgres.openWalks()).toEqual([]);
     } finally {
+      await probed.reader.close();
+    }
+  });
+
+  it('gives up after three reopenings in a row fail, keeping the pages already delivered', async () => {
+    const probed = probedReader(postgres, databaseUrl());
+    const name = postgresDialect.quote(new URL(databaseUrl()).pathname.slice(1));
+    // A database cannot close itself to new connections: the server's own database does it.
+    const server = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+    await server.connect();
+    const walk = probed.reader.readAll(
+      mappingOf({ query: 'SELECT g AS id FROM generate_series(1, 5000) AS g', key: ['id'], pageSize: 100 }),
+    );
+    const pages: AsyncIterator<ErpPage> = walk[Symbol.asyncIterator]();
+    try {
+      const first = await pages.next();
+      await server.query(`ALTER DATABASE ${name} WITH ALLOW_CONNECTIONS false`);
+      // Every session of the reader, idle ones too: no reopening can find a connection.
+      await connected().query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+          WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+      );
+
+      await expect(pages.next()).rejects.toMatchObject({ code: ErpReadErrorCode.ConnectionFailed });
+      expect((first.value as ErpPage).rows).toHaveLength(100);
+      expect(probed.walks).toHaveLength(4);
+    } finally {
+      await server.query(`ALTER DATABASE ${name} WITH ALLOW_CONNECTIONS true`);
+      await server.end();
+      await pages.return(undefined);
       await probed.reader.close();
     }
   });
