@@ -19,6 +19,7 @@ planning into the real state database and sending to the emulator over sockets.
   --cost S          the emulator's simulated seconds per call (default 0.001: the bucket, not the budget, binds)
   --database-url U  a PostgreSQL server for the state and ERP databases (default: BENCH_DATABASE_URL, else embedded)
   --source S        table | query (default table; query: orders joined with partners and currencies, as Odoo reads)
+  --no-cursor-index leave write_date without an index (every incremental read then scans the source)
 Prints wall time (CLI start-up included), rows/s, requests per deal, efficiency against the leaky bucket's best
 time for that many requests, 503s, peak RSS of the CLI process and ERP rows read. \`run\` ends with a 1% run: 1% of
 the orders edited (write dates are one second apart, indexed; lookback 1 min), then an incremental run.`;
@@ -48,6 +49,7 @@ export async function run(args: string[]): Promise<void> {
       cost: { type: 'string', default: '0.001' },
       'database-url': { type: 'string' },
       source: { type: 'string', default: 'table' },
+      'no-cursor-index': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -70,6 +72,7 @@ export async function run(args: string[]): Promise<void> {
         rate: { drain, capacity },
         cost: Number(values.cost),
         source: values.source,
+        cursorIndex: !values['no-cursor-index'],
       });
       for (const entry of figures) {
         print(entry, { drain, capacity });
@@ -89,6 +92,7 @@ async function measureSize(
     rate: { drain: number; capacity: number };
     cost: number;
     source: 'table' | 'query';
+    cursorIndex: boolean;
   },
 ): Promise<Figures[]> {
   const state = await createDatabase(serverUrl, 'bench_state');
@@ -98,7 +102,7 @@ async function measureSize(
     operating: { methodCostSeconds: { '*': options.cost } },
   });
   try {
-    await seedOrders(erp.url, rows);
+    await seedOrders(erp.url, rows, options.cursorIndex);
     const env = cliEnv(
       state.url,
       erp.url,
@@ -254,7 +258,7 @@ function cliEnv(
   };
 }
 
-async function seedOrders(url: string, rows: number): Promise<void> {
+async function seedOrders(url: string, rows: number, cursorIndex: boolean): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -274,7 +278,9 @@ async function seedOrders(url: string, rows: number): Promise<void> {
          FROM generate_series(1, $1::int) AS n`,
       [rows],
     );
-    await client.query('CREATE INDEX sale_order_write_date ON sale_order (write_date)');
+    if (cursorIndex) {
+      await client.query('CREATE INDEX sale_order_write_date ON sale_order (write_date)');
+    }
     await client.query(`CREATE TABLE res_partner AS SELECT n AS id, 'Partner ' || n AS name FROM generate_series(0, 96) AS n;
       ALTER TABLE res_partner ADD PRIMARY KEY (id);
       CREATE TABLE res_currency (id integer PRIMARY KEY, name text NOT NULL);
