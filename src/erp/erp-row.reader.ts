@@ -1,7 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { MappingConfig } from '../config/config.types.js';
 import type { CursorPosition } from '../persistence/entities/sync-run.entity.js';
 import { decodeErpKey } from './erp-key.js';
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   collectPage,
   nullKeyErrors,
