@@ -150,7 +150,7 @@ describe('ErpRowReader on PostgreSQL', () => {
     } finally {
       await server.query(`ALTER DATABASE ${name} WITH ALLOW_CONNECTIONS true`);
       await server.end();
-      await pages.return(undefined);
+      await pages.return?.(undefined);
       await probed.reader.close();
     }
   });
