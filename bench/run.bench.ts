@@ -25,8 +25,11 @@ planning into the real state database and sending to the emulator over sockets.
   --database-url U  a PostgreSQL server for the state and ERP databases (default: BENCH_DATABASE_URL, else embedded)
   --processes N     N mappings (--rows each, an ERP database each) run by N CLI processes started at once on one
                     portal and one state database: per process and combined figures (see run-processes.ts)
+  --source S        table | query (default table; query: orders joined with partners and currencies, as Odoo reads)
+  --no-cursor-index leave write_date without an index (every incremental read then scans the source)
 Prints wall time (CLI start-up included), rows/s, requests per deal, efficiency against the leaky bucket's best
-time for that many requests, 503s, peak RSS of the CLI process and ERP rows read.`;
+time for that many requests, 503s, peak RSS of the CLI process and ERP rows read. \`run\` ends with a 1% run: 1% of
+the orders edited (write dates are one second apart, indexed; lookback 1 min), then an incremental run.`;
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = join(ROOT, 'dist/src/cli.js');
@@ -55,6 +58,8 @@ export async function run(args: string[]): Promise<void> {
       cost: { type: 'string', default: '0.001' },
       'database-url': { type: 'string' },
       processes: { type: 'string' },
+      source: { type: 'string', default: 'table' },
+      'no-cursor-index': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -66,7 +71,12 @@ export async function run(args: string[]): Promise<void> {
   const [drain, capacity] = rate.split('/').map(Number);
   const server = await postgresServer(values['database-url'] ?? process.env.BENCH_DATABASE_URL);
   try {
-    console.log(`run bench: ${values.command}, bucket ${rate}, node ${process.version}`);
+    if (values.source !== 'table' && values.source !== 'query') {
+      throw new Error(`--source: expected table or query, got ${values.source}`);
+    }
+    console.log(
+      `run bench: ${values.command}, bucket ${rate}, source ${values.source}, node ${process.version}`,
+    );
     for (const rows of (values.rows ?? ['10000']).map(Number)) {
       if (values.processes !== undefined) {
         const { measureProcesses } = await import('./run-processes.js');
@@ -80,6 +90,8 @@ export async function run(args: string[]): Promise<void> {
         command: values.command,
         rate: { drain, capacity },
         cost: Number(values.cost),
+        source: values.source,
+        cursorIndex: !values['no-cursor-index'],
       });
       for (const entry of figures) {
         print(entry, { drain, capacity });
@@ -94,7 +106,13 @@ export async function run(args: string[]): Promise<void> {
 async function measureSize(
   serverUrl: string,
   rows: number,
-  options: { command: string; rate: { drain: number; capacity: number }; cost: number },
+  options: {
+    command: string;
+    rate: { drain: number; capacity: number };
+    cost: number;
+    source: 'table' | 'query';
+    cursorIndex: boolean;
+  },
 ): Promise<Figures[]> {
   const state = await createDatabase(serverUrl, 'bench_state');
   const erp = await createDatabase(serverUrl, 'bench_erp');
@@ -103,8 +121,14 @@ async function measureSize(
     operating: { methodCostSeconds: { '*': options.cost } },
   });
   try {
-    await seedOrders(erp.url, rows);
-    const env = cliEnv(state.url, erp.url, emulator, `${options.rate.drain}/${options.rate.capacity}`);
+    await seedOrders(erp.url, rows, options.cursorIndex);
+    const env = cliEnv(
+      state.url,
+      erp.url,
+      emulator,
+      `${options.rate.drain}/${options.rate.capacity}`,
+      options.source,
+    );
     const target = { env, emulator, erpUrl: erp.url, rows };
     if (options.command === 'plan') {
       return [await measureCli('plan --full', ['plan', '--mapping', MAPPING, '--full', '--json'], target)];
@@ -120,6 +144,7 @@ async function measureSize(
     return [
       await measureCli('initial run', runCommand, target),
       await measureCli('no-op run', runCommand, target),
+      await changeOnePercent(erp.url).then(() => measureCli('1% run', runCommand, target)),
     ];
   } finally {
     await emulator.close();
@@ -252,18 +277,32 @@ export function lastJson(stdout: string): Record<string, unknown> | null {
   }
 }
 
+/** Odoo's shape: the deal's partner and currency names come from their own tables. */
+const QUERY_SOURCE = `|
+        SELECT o.id, o.name, o.state, o.amount_total, o.date_order, o.write_date,
+               p.name AS partner_name, c.name AS currency
+          FROM sale_order o
+          LEFT JOIN res_partner p ON p.id = o.partner_id
+          LEFT JOIN res_currency c ON c.id = o.currency_id`;
+
 export function cliEnv(
   stateUrl: string,
   erpUrl: string,
   emulator: RunningEmulator,
   rate: string,
+  source: 'table' | 'query' = 'table',
 ): Record<string, string> {
+  const read = source === 'table' ? 'table: sale_order' : `query: ${QUERY_SOURCE}`;
   const config = join(tmpdir(), `bench-${randomUUID()}.yaml`);
   writeFileSync(
     config,
     `mappings:
   - name: ${MAPPING}
-    source: { table: sale_order, key: id, cursor: write_date, lookback: 1m }
+    source:
+      ${read}
+      key: id
+      cursor: write_date
+      lookback: 1m
     target: { originatorId: bench, categoryId: 0 }
     fields:
       TITLE: { template: "{{name}} {{partner_name}}", maxLength: 255 }
@@ -286,7 +325,7 @@ export function cliEnv(
   };
 }
 
-export async function seedOrders(url: string, rows: number): Promise<void> {
+export async function seedOrders(url: string, rows: number, cursorIndex = true): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -294,31 +333,56 @@ export async function seedOrders(url: string, rows: number): Promise<void> {
       CREATE TABLE sale_order (
         id serial PRIMARY KEY, name text NOT NULL, state text NOT NULL, amount_total numeric(12, 2) NOT NULL,
         date_order date NOT NULL, write_date timestamp(6) NOT NULL DEFAULT clock_timestamp(),
-        partner_name text NOT NULL, currency text NOT NULL)`);
+        partner_name text NOT NULL, currency text NOT NULL, partner_id integer, currency_id integer)`);
+    // Write dates one second apart up to now, indexed (as Odoo's): a lookback window holds a minute of edits.
     await client.query(
-      `INSERT INTO sale_order (name, state, amount_total, date_order, partner_name, currency)
+      `INSERT INTO sale_order (name, state, amount_total, date_order, partner_name, currency, partner_id,
+                               currency_id, write_date)
        SELECT 'SO' || lpad(n::text, 7, '0'), (ARRAY['draft','sent','sale','done','cancel'])[1 + n % 5],
               round((n * 37.5 % 100000)::numeric, 2), date '2026-01-01' + (n % 300), 'Partner ' || (n % 97),
-              (ARRAY['RUB','USD','EUR'])[1 + n % 3]
+              (ARRAY['RUB','USD','EUR'])[1 + n % 3], n % 97, 1 + n % 3,
+              localtimestamp - ($1::int - n) * interval '1 second'
          FROM generate_series(1, $1::int) AS n`,
       [rows],
     );
-    await client.query('ANALYZE sale_order');
+    if (cursorIndex) {
+      await client.query('CREATE INDEX sale_order_write_date ON sale_order (write_date)');
+    }
+    await client.query(`CREATE TABLE res_partner AS SELECT n AS id, 'Partner ' || n AS name FROM generate_series(0, 96) AS n;
+      ALTER TABLE res_partner ADD PRIMARY KEY (id);
+      CREATE TABLE res_currency (id integer PRIMARY KEY, name text NOT NULL);
+      INSERT INTO res_currency VALUES (1, 'RUB'), (2, 'USD'), (3, 'EUR')`);
+    await client.query('ANALYZE');
   } finally {
     await client.end();
   }
 }
 
+/** Edits 1% of the orders (every hundredth), as a day of ERP work would: their write dates move to now. */
+async function changeOnePercent(url: string): Promise<void> {
+  await withClient(url, (client) =>
+    client.query(
+      `UPDATE sale_order SET amount_total = amount_total + 1, write_date = clock_timestamp() WHERE id % 100 = 0`,
+    ),
+  );
+}
+
 /** Tuples the ERP database handed out (sequential and index reads) since its statistics were reset. */
-export async function erpRowsRead(url: string): Promise<number> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
+export function erpRowsRead(url: string): Promise<number> {
+  return withClient(url, async (client) => {
     await client.query('SELECT pg_stat_force_next_flush()');
     const { rows } = await client.query<{ read: string }>(
       `SELECT coalesce(sum(seq_tup_read + coalesce(idx_tup_fetch, 0)), 0)::text AS read FROM pg_stat_user_tables`,
     );
     return Number(rows[0].read);
+  });
+}
+
+async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
   } finally {
     await client.end();
   }

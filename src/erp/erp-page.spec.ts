@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import {
   collectPage,
   nullKeyErrors,
+  PageCutter,
   RowErrorCode,
   toErpRow,
   type RawRow,
@@ -207,5 +208,49 @@ describe(nullKeyErrors.name, () => {
 
     expect(errors).toHaveLength(3);
     expect(errors[2].message).toBe('more rows have a NULL key column; only the first 2 are listed');
+  });
+});
+
+describe(PageCutter.name, () => {
+  const cut = (rows: readonly RawRow[], pageSize: number, batch: number) => {
+    const cutter = new PageCutter(pageSize, sweep);
+    const pages = [];
+    for (let offset = 0; offset < rows.length; offset += batch) {
+      pages.push(...cutter.push(rows.slice(offset, offset + batch)));
+    }
+    const last = cutter.end();
+    return last === undefined ? pages : [...pages, last];
+  };
+  const ids = (count: number) => Array.from({ length: count }, (_, index) => row(index + 1));
+
+  it.each([1, 2, 3, 7, 100])(
+    'makes the same pages whatever the batches the stream comes in (%i)',
+    (batch) => {
+      const pages = cut(ids(7), 3, batch);
+
+      expect(pages.map((page) => page.rows.map((r) => r.erpKey))).toEqual([
+        ['1', '2', '3'],
+        ['4', '5', '6'],
+        ['7'],
+      ]);
+      expect(pages.map((page) => page.more)).toEqual([true, true, false]);
+      expect(pages.map((page) => page.position?.key)).toEqual([['3'], ['6'], ['7']]);
+    },
+  );
+
+  it('makes no empty last page when the rows fill the pages exactly', () => {
+    expect(cut(ids(6), 3, 4).map((page) => page.rows.length)).toEqual([3, 3]);
+    expect(cut([], 3, 1)).toEqual([]);
+  });
+
+  it('reports a duplicate group cut by a page boundary once and drops its rest, however long', () => {
+    const rows = [row(1), row(2), row(3), row(3), row(3), row(3), row(3), row(4)];
+
+    const pages = cut(rows, 3, 2);
+
+    expect(pages.map((page) => page.rows.map((r) => r.erpKey))).toEqual([['1', '2'], ['4']]);
+    expect(pages[0].errors).toEqual([
+      expect.objectContaining({ erpKey: '3', code: RowErrorCode.DuplicateKey }),
+    ]);
   });
 });

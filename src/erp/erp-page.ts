@@ -202,3 +202,51 @@ export function nullKeyErrors(fetched: readonly RawRow[], limit: number, shape: 
   }
   return errors;
 }
+
+/**
+ * Cuts one walk's stream of rows into the pages `collectPage` would have made of a LIMITed query per page:
+ * a page is complete once the row after it is known (its look-ahead), and the rest of a duplicate group cut by
+ * the boundary is dropped, as the next page's `> last` predicate dropped it. Holds one page at most.
+ */
+export class PageCutter {
+  private pending: RawRow[] = [];
+  private skipping: readonly string[] | undefined;
+
+  constructor(
+    private readonly pageSize: number,
+    private readonly shape: RowShape,
+  ) {}
+
+  /** The pages these rows complete, in order. */
+  push(rows: readonly RawRow[]): CollectedPage[] {
+    const pages: CollectedPage[] = [];
+    for (const row of rows) {
+      this.add(row, pages);
+    }
+    return pages;
+  }
+
+  /** The last, partial page once the walk has ended; undefined when nothing is left. */
+  end(): CollectedPage | undefined {
+    const rows = this.pending;
+    this.pending = [];
+    return rows.length === 0 ? undefined : collectPage(rows, this.pageSize, this.shape);
+  }
+
+  private add(row: RawRow, pages: CollectedPage[]): void {
+    if (this.skipping !== undefined && sameOrder(orderOf(row, this.shape), this.skipping)) {
+      return;
+    }
+    this.skipping = undefined;
+    this.pending.push(row);
+    if (this.pending.length <= this.pageSize) {
+      return;
+    }
+    const fetched = this.pending;
+    const page = collectPage(fetched, this.pageSize, this.shape);
+    pages.push(page);
+    this.pending = [];
+    this.skipping = page.last;
+    this.add(fetched[this.pageSize], pages);
+  }
+}

@@ -3,7 +3,7 @@ import {
   buildChangedParentsQuery,
   buildKeysQuery,
   buildNullKeyQuery,
-  buildPageQuery,
+  buildWalkQuery,
   buildProbeQuery,
   incrementalStart,
 } from './erp-query.js';
@@ -52,7 +52,7 @@ describe(buildProbeQuery.name, () => {
   });
 });
 
-describe(buildPageQuery.name, () => {
+describe(buildWalkQuery.name, () => {
   const pgOrder = [pgColumn('Modified At', 'timestamp without time zone'), pgColumn('Order No', 'integer')];
   const myOrder = [myColumn('Modified At', 'DATETIME(6)'), myColumn('Order No', 'SIGNED')];
 
@@ -64,7 +64,7 @@ describe(buildPageQuery.name, () => {
       start: { kind: 'first' } as const,
       sql:
         'SELECT * FROM "t" AS "src"\nWHERE "src"."Modified At" IS NOT NULL\n  AND "src"."Order No" IS NOT NULL\n' +
-        'ORDER BY "src"."Modified At", "src"."Order No"\nLIMIT 31',
+        'ORDER BY "src"."Modified At", "src"."Order No"',
       params: [],
     },
     {
@@ -75,7 +75,7 @@ describe(buildPageQuery.name, () => {
       sql:
         'SELECT * FROM "t" AS "src"\nWHERE "src"."Modified At" IS NOT NULL\n  AND "src"."Order No" IS NOT NULL\n' +
         '  AND ("src"."Modified At", "src"."Order No") > (CAST($1 AS timestamp without time zone), CAST($2 AS integer))\n' +
-        'ORDER BY "src"."Modified At", "src"."Order No"\nLIMIT 31',
+        'ORDER BY "src"."Modified At", "src"."Order No"',
       params: ['2024-01-01 10:00:00.5', '7'],
     },
     {
@@ -86,7 +86,7 @@ describe(buildPageQuery.name, () => {
       sql:
         'SELECT * FROM "t" AS "src"\nWHERE "src"."Modified At" IS NOT NULL\n  AND "src"."Order No" IS NOT NULL\n' +
         '  AND "src"."Modified At" >= CAST($1 AS timestamp without time zone) - CAST($2 AS interval)\n' +
-        'ORDER BY "src"."Modified At", "src"."Order No"\nLIMIT 31',
+        'ORDER BY "src"."Modified At", "src"."Order No"',
       params: ['2024-01-01 10:00:00', '600000 milliseconds'],
     },
     {
@@ -98,7 +98,7 @@ describe(buildPageQuery.name, () => {
         'SELECT * FROM `t` AS `src`\nWHERE `src`.`Modified At` IS NOT NULL\n  AND `src`.`Order No` IS NOT NULL\n' +
         '  AND `src`.`Modified At` >= CAST(? AS DATETIME(6)) AND (`src`.`Modified At` > CAST(? AS DATETIME(6)) OR ' +
         '(`src`.`Modified At` = CAST(? AS DATETIME(6)) AND `src`.`Order No` > CAST(? AS SIGNED)))\n' +
-        'ORDER BY `src`.`Modified At`, `src`.`Order No`\nLIMIT 31',
+        'ORDER BY `src`.`Modified At`, `src`.`Order No`',
       params: ['2024-01-01 10:00:00.5', '2024-01-01 10:00:00.5', '2024-01-01 10:00:00.5', '7'],
     },
     {
@@ -109,11 +109,11 @@ describe(buildPageQuery.name, () => {
       sql:
         'SELECT * FROM `t` AS `src`\nWHERE `src`.`Modified At` IS NOT NULL\n  AND `src`.`Order No` IS NOT NULL\n' +
         '  AND `src`.`Modified At` >= CAST(? AS DATETIME(6)) - INTERVAL ? MICROSECOND\n' +
-        'ORDER BY `src`.`Modified At`, `src`.`Order No`\nLIMIT 31',
+        'ORDER BY `src`.`Modified At`, `src`.`Order No`',
       params: ['2024-01-01 10:00:00', '1500000'],
     },
   ])('$name', ({ dialect, order, start, sql, params }) => {
-    const query = buildPageQuery(dialect, { source: { table: 't' }, order, start, limit: 31 });
+    const query = buildWalkQuery(dialect, { source: { table: 't' }, order, start });
 
     expect(query).toEqual({ sql, params });
   });
@@ -121,11 +121,10 @@ describe(buildPageQuery.name, () => {
   it('expands a three-column position for mysql', () => {
     const order = [myColumn('c', 'DATE'), myColumn('a', null), myColumn('b', 'UNSIGNED')];
 
-    const query = buildPageQuery(mysqlDialect, {
+    const query = buildWalkQuery(mysqlDialect, {
       source: { table: 't' },
       order,
       start: { kind: 'after', values: ['2024-01-01', 'x', '9'] },
-      limit: 10,
     });
 
     expect(query.sql).toContain(
@@ -139,26 +138,25 @@ describe(buildPageQuery.name, () => {
     const hostile = "x'); DROP TABLE t; --";
 
     for (const dialect of [postgresDialect, mysqlDialect]) {
-      const query = buildPageQuery(dialect, {
+      const query = buildWalkQuery(dialect, {
         source: { table: 't' },
         order: [myColumn('k', null)],
         start: { kind: 'after', values: [hostile] },
-        limit: 5,
       });
       expect(query.sql).not.toContain('DROP');
       expect(query.params).toContain(hostile);
     }
   });
 
-  it('refuses a LIMIT that is not a non-negative integer', () => {
-    expect(() =>
-      buildPageQuery(postgresDialect, {
-        source: { table: 't' },
-        order: pgOrder,
-        start: { kind: 'first' },
-        limit: 1.5,
-      }),
-    ).toThrow('non-negative integer');
+  it('reads the whole walk in one statement: no LIMIT, only the keyset order', () => {
+    const query = buildWalkQuery(postgresDialect, {
+      source: { table: 't' },
+      order: pgOrder,
+      start: { kind: 'first' },
+    });
+
+    expect(query.sql).not.toContain('LIMIT');
+    expect(query.sql).toMatch(/ORDER BY "src"."Modified At", "src"."Order No"$/);
   });
 });
 

@@ -15,12 +15,11 @@ export type PageStart =
   /** At or after `value − lookback` on the first order column (an incremental read's first page). */
   | { readonly kind: 'since'; readonly value: string; readonly lookbackMs: number };
 
-export interface PageQuerySpec {
+export interface WalkQuerySpec {
   readonly source: Pick<SourceConfig, 'table' | 'query'>;
   /** The walk's order: the cursor then the key (incremental), or the key alone (sweep). */
   readonly order: readonly ErpColumn[];
   readonly start: PageStart;
-  readonly limit: number;
 }
 
 const ALIAS = 'src';
@@ -37,7 +36,7 @@ class Binder {
   }
 }
 
-function fromClause(dialect: SqlDialect, source: PageQuerySpec['source']): string {
+function fromClause(dialect: SqlDialect, source: WalkQuerySpec['source']): string {
   if (source.table !== undefined) {
     const parts = splitTableName(source.table) ?? [source.table];
     return `${parts.map((part) => dialect.quote(part)).join('.')} AS ${dialect.quote(ALIAS)}`;
@@ -53,7 +52,7 @@ function column(dialect: SqlDialect, name: string): string {
 
 function select(
   dialect: SqlDialect,
-  spec: { source: PageQuerySpec['source'] },
+  spec: { source: WalkQuerySpec['source'] },
   where: string[],
   tail: string,
 ): string {
@@ -65,7 +64,7 @@ function select(
 }
 
 /** An empty result carrying the source's columns and their types. */
-export function buildProbeQuery(dialect: SqlDialect, source: PageQuerySpec['source']): string {
+export function buildProbeQuery(dialect: SqlDialect, source: WalkQuerySpec['source']): string {
   return select(dialect, { source }, [], 'LIMIT 0');
 }
 
@@ -109,8 +108,12 @@ function since(
   return `${column(dialect, cursor.name)} >= ${dialect.minusLookback(bound, lookback)}`;
 }
 
-/** One page of a keyset walk: rows past `start` in `order`, none with a NULL order column. */
-export function buildPageQuery(dialect: SqlDialect, spec: PageQuerySpec): ErpQuery {
+/**
+ * A whole keyset walk as one statement: every row past `start` in `order`, none with a NULL order column. Read
+ * through a cursor or a stream, never with a LIMIT per page: the ERP runs (and sorts) the source once per walk.
+ * The order stays the keyset's, so a walk cut by a dropped connection resumes `after` its last delivered row.
+ */
+export function buildWalkQuery(dialect: SqlDialect, spec: WalkQuerySpec): ErpQuery {
   const binder = new Binder(dialect);
   const where = spec.order.map((c) => `${column(dialect, c.name)} IS NOT NULL`);
   switch (spec.start.kind) {
@@ -124,12 +127,11 @@ export function buildPageQuery(dialect: SqlDialect, spec: PageQuerySpec): ErpQue
       break;
   }
   const orderBy = spec.order.map((c) => column(dialect, c.name)).join(', ');
-  const sql = select(dialect, spec, where, `ORDER BY ${orderBy}\nLIMIT ${integer(spec.limit)}`);
-  return { sql, params: binder.params };
+  return { sql: select(dialect, spec, where, `ORDER BY ${orderBy}`), params: binder.params };
 }
 
 export interface NullKeyQuerySpec {
-  readonly source: PageQuerySpec['source'];
+  readonly source: WalkQuerySpec['source'];
   readonly key: readonly ErpColumn[];
   /** Only rows whose cursor is in an incremental read's window. */
   readonly since?: { readonly cursor: ErpColumn; readonly value: string; readonly lookbackMs: number };
@@ -147,7 +149,7 @@ export function buildNullKeyQuery(dialect: SqlDialect, spec: NullKeyQuerySpec): 
 }
 
 export interface KeysQuerySpec {
-  readonly source: PageQuerySpec['source'];
+  readonly source: WalkQuerySpec['source'];
   readonly key: readonly ErpColumn[];
   readonly keys: readonly (readonly string[])[];
   /** Columns ordering the rows after the key (a deal's product rows by sequence). */
@@ -169,7 +171,7 @@ export function buildKeysQuery(dialect: SqlDialect, spec: KeysQuerySpec): ErpQue
 }
 
 export interface ChangedParentsQuerySpec {
-  readonly source: PageQuerySpec['source'];
+  readonly source: WalkQuerySpec['source'];
   readonly parent: ErpColumn;
   readonly cursor: ErpColumn;
   readonly since: { readonly value: string; readonly lookbackMs: number };

@@ -35,6 +35,10 @@ class LazyMysqlClient implements ErpClient {
     return this.#loaded().then((client) => client.query(query));
   }
 
+  async *stream(query: ErpQuery, batchSize: number): AsyncIterable<RawRow[]> {
+    yield* (await this.#loaded()).stream(query, batchSize);
+  }
+
   ping(): Promise<void> {
     return this.#loaded().then((client) => client.ping());
   }

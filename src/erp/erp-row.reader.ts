@@ -1,13 +1,22 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { MappingConfig } from '../config/config.types.js';
 import type { CursorPosition } from '../persistence/entities/sync-run.entity.js';
 import { decodeErpKey } from './erp-key.js';
-import { collectPage, nullKeyErrors, RowErrorCode, type RawRow, type RowShape } from './erp-page.js';
+import {
+  collectPage,
+  nullKeyErrors,
+  PageCutter,
+  RowErrorCode,
+  type CollectedPage,
+  type RawRow,
+  type RowShape,
+} from './erp-page.js';
 import {
   buildChangedParentsQuery,
   buildKeysQuery,
   buildNullKeyQuery,
-  buildPageQuery,
   buildProbeQuery,
+  buildWalkQuery,
   incrementalStart,
   type ErpQuery,
   type KeysQuerySpec,
@@ -38,6 +47,8 @@ export interface ErpPage {
 const NULL_KEY_REPORT_LIMIT = 100;
 /** Keys per statement of a targeted read (bound values stay far below both engines' limits). */
 const MAX_KEYS_PER_QUERY = 1000;
+/** Pauses before reopening a walk whose connection dropped, one per consecutive failure; then the read fails. */
+const RESUME_BACKOFF_MS = [250, 500, 1000] as const;
 
 interface ReadPlan {
   readonly label: string;
@@ -47,9 +58,11 @@ interface ReadPlan {
 }
 
 /**
- * Reads mapping sources from the ERP database as keyset-paged async iterators: one page in memory at a
- * time whatever the table size, the next page fetched only when the consumer asks for it. Read-only:
- * it issues SELECTs only, on sessions the clients put in read-only mode.
+ * Reads mapping sources from the ERP database as paged async iterators: one walk is one statement in one
+ * read-only snapshot (a server-side cursor or a streamed result), cut into pages of `source.pageSize` rows, one
+ * page in memory at a time whatever the table size. The keyset order of the walk is only used again when the
+ * connection drops mid-walk: the walk reopens strictly after the last page delivered. Read-only: it issues
+ * SELECTs only, on sessions the clients put in read-only mode.
  */
 export class ErpRowReader {
   constructor(private readonly client: ErpClient) {}
@@ -179,23 +192,32 @@ export class ErpRowReader {
   ): AsyncGenerator<ErpPage> {
     const shape = shapeOf(plan, order);
     const { pageSize } = plan.source;
-    let next = start;
+    let from = start;
+    let failures = 0;
     for (;;) {
-      // One row more than a page: it tells whether the walk goes on and whether the last group is cut.
-      const query = buildPageQuery(this.client.dialect, {
-        source: plan.source,
-        order,
-        start: next,
-        limit: pageSize + 1,
-      });
-      const page = collectPage(await this.fetch(plan, query), pageSize, shape);
-      if (page.rows.length > 0 || page.errors.length > 0) {
-        yield { rows: page.rows, errors: page.errors, position: page.position };
-      }
-      if (!page.more || page.last === undefined) {
+      const query = buildWalkQuery(this.client.dialect, { source: plan.source, order, start: from });
+      const cutter = new PageCutter(pageSize, shape);
+      try {
+        for await (const batch of this.client.stream(query, pageSize)) {
+          for (const page of cutter.push(batch)) {
+            yield toErpPage(page);
+            // Delivered: a walk reopened after a dropped connection starts strictly after this page.
+            from = page.last === undefined ? from : { kind: 'after', values: page.last };
+            failures = 0;
+          }
+        }
+        const last = cutter.end();
+        if (last !== undefined) {
+          yield toErpPage(last);
+        }
         return;
+      } catch (error) {
+        if (!resumable(error, failures)) {
+          throw error instanceof ErpReadError ? error.within(plan.label) : error;
+        }
+        await sleep(RESUME_BACKOFF_MS[failures]);
+        failures++;
       }
-      next = { kind: 'after', values: page.last };
     }
   }
 
@@ -254,6 +276,19 @@ export class ErpRowReader {
       throw error instanceof ErpReadError ? error.within(plan.label) : error;
     }
   }
+}
+
+function toErpPage(page: CollectedPage): ErpPage {
+  return { rows: page.rows, errors: page.errors, position: page.position };
+}
+
+/** Only a dropped connection is worth reopening the walk for, a few times in a row. */
+function resumable(error: unknown, failures: number): boolean {
+  return (
+    error instanceof ErpReadError &&
+    error.code === ErpReadErrorCode.ConnectionFailed &&
+    failures < RESUME_BACKOFF_MS.length
+  );
 }
 
 function findColumn(label: string, columns: readonly ErpColumn[], name: string, role: string): ErpColumn {

@@ -10,6 +10,12 @@ export interface ErpClient {
   /** The columns of a probe query's (empty) result. */
   describe(sql: string): Promise<ErpColumn[]>;
   query(query: ErpQuery): Promise<RawRow[]>;
+  /**
+   * The rows of one statement in batches of at most `batchSize`, read inside one read-only snapshot through a
+   * server-side cursor (PostgreSQL) or a streamed result (MySQL/MariaDB): the ERP runs it once, and only the
+   * batch being consumed is in memory. The session is given back when the iteration ends, however it ends.
+   */
+  stream(query: ErpQuery, batchSize: number): AsyncIterable<RawRow[]>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

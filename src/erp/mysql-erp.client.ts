@@ -1,3 +1,4 @@
+import type { Connection as CallbackConnection } from 'mysql2';
 import mysql from 'mysql2/promise';
 import type { ErpValue } from './erp-row.js';
 import type { ErpQuery } from './erp-query.js';
@@ -117,7 +118,8 @@ function connectionOptions(url: string): mysql.PoolOptions {
 }
 
 // Errors that mean the connection itself is gone or refused, whatever statement was running.
-const CONNECTION_CODES = /^(PROTOCOL_|ER_ACCESS_DENIED|ER_DBACCESS_DENIED|ER_CON_COUNT|ER_SERVER_SHUTDOWN)/;
+const CONNECTION_CODES =
+  /^(PROTOCOL_|ER_ACCESS_DENIED|ER_DBACCESS_DENIED|ER_CON_COUNT|ER_SERVER_SHUTDOWN|ER_CONNECTION_KILLED)/;
 const MISSING_RELATION_CODES = new Set(['ER_NO_SUCH_TABLE', 'ER_BAD_DB_ERROR']);
 
 export class MysqlErpClient implements ErpClient {
@@ -157,6 +159,47 @@ export class MysqlErpClient implements ErpClient {
   async query(query: ErpQuery): Promise<RawRow[]> {
     const [rows] = await this.run(query.sql, query.params);
     return rows.map(normalizeRow);
+  }
+
+  async *stream(query: ErpQuery, batchSize: number): AsyncGenerator<RawRow[]> {
+    const connection = await this.acquire();
+    // The promise wrapper's `connection` is the callback connection underneath (its typings say otherwise).
+    const callbacks = connection.connection as unknown as CallbackConnection;
+    let lost: ((error: Error) => void) | undefined;
+    let reusable = false;
+    try {
+      await connection.query('START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY');
+      // The stream pauses the socket once `batchSize` rows wait unread: the server holds the rest, not us.
+      const rows = callbacks.execute(query.sql, [...query.params]).stream({ highWaterMark: batchSize });
+      // mysql2 reports a connection lost mid-result on the connection only: the stream would wait forever.
+      lost = (error: Error) => rows.destroy(error);
+      callbacks.once('error', lost);
+      let batch: RawRow[] = [];
+      for await (const row of rows) {
+        batch.push(normalizeRow(row as Record<string, unknown>));
+        if (batch.length >= batchSize) {
+          yield batch;
+          batch = [];
+        }
+      }
+      if (batch.length > 0) {
+        yield batch;
+      }
+      await connection.query('COMMIT');
+      reusable = true;
+    } catch (error) {
+      throw this.translate(error);
+    } finally {
+      if (lost !== undefined) {
+        callbacks.off('error', lost);
+      }
+      // A result not read to its end cannot be abandoned on a MySQL connection: closing it ends the statement.
+      if (reusable) {
+        connection.release();
+      } else {
+        connection.destroy();
+      }
+    }
   }
 
   async ping(): Promise<void> {

@@ -60,6 +60,13 @@ const CONNECTION_STATES = /^(08|28|3D|57P)/;
 // 42P01 undefined_table, 3F000 invalid_schema_name.
 const MISSING_RELATION_STATES = new Set(['42P01', '3F000']);
 
+function fetchCount(batchSize: number): number {
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1) {
+    throw new Error(`expected a positive integer batch size, got ${batchSize}`);
+  }
+  return batchSize;
+}
+
 export class PostgresErpClient implements ErpClient {
   readonly dialect = postgresDialect;
   private readonly pool: pg.Pool;
@@ -107,6 +114,50 @@ export class PostgresErpClient implements ErpClient {
 
   async query(query: ErpQuery): Promise<RawRow[]> {
     return (await this.run(query.sql, query.params)).rows;
+  }
+
+  async *stream(query: ErpQuery, batchSize: number): AsyncGenerator<RawRow[]> {
+    const client = await this.acquire();
+    // A session killed while idle between two FETCHes fails the next one with no SQLSTATE: it is known by this.
+    let lost = false;
+    const onLost = (): void => {
+      lost = true;
+    };
+    client.on('error', onLost);
+    client.on('end', onLost);
+    let open = false;
+    try {
+      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      open = true;
+      await client.query(`DECLARE erp_walk NO SCROLL CURSOR FOR ${query.sql}`, [...query.params]);
+      for (;;) {
+        const { rows } = await client.query<Record<string, ErpValue>>(
+          `FETCH ${fetchCount(batchSize)} FROM erp_walk`,
+        );
+        if (rows.length > 0) {
+          yield rows;
+        }
+        if (rows.length < batchSize) {
+          break;
+        }
+      }
+      await client.query('COMMIT');
+      open = false;
+    } catch (error) {
+      const failure = lost
+        ? connectionError(this.url, this.scrub, driverError(error))
+        : this.translate(error);
+      lost ||= failure.code === ErpReadErrorCode.ConnectionFailed;
+      throw failure;
+    } finally {
+      // A consumer that stopped early, or a failed statement, leaves the transaction (and its cursor) open.
+      if (open && !lost) {
+        await client.query('ROLLBACK').catch(onLost);
+      }
+      client.off('error', onLost);
+      client.off('end', onLost);
+      client.release(lost);
+    }
   }
 
   async ping(): Promise<void> {

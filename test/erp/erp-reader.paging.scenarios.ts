@@ -321,10 +321,10 @@ export function pagingScenarios(driver: ErpTestDriver, context: ErpReaderContext
       );
     });
 
-    it('streams 50,000 rows lazily, one page of at most pageSize rows at a time', async () => {
+    it('streams 50,000 rows, one page of at most pageSize rows at a time, from one snapshot', async () => {
       const pages = context.reader().readAll(mapping)[Symbol.asyncIterator]();
       const first = await pages.next();
-      // Appended after the first page was fetched: only a lazy walk that queries page by page can see it.
+      // Appended after the first page was read: the walk's snapshot was taken before, so it is not seen.
       await insertRows(
         driver,
         table,
@@ -346,9 +346,9 @@ export function pagingScenarios(driver: ErpTestDriver, context: ErpReaderContext
 
       expect(first.done).toBe(false);
       expect(largest).toBe(pageSize);
-      expect(count).toBe(total + 1);
+      expect(count).toBe(total);
       expect(ordered).toBe(true);
-      expect(previous).toBe(total + 1);
+      expect(previous).toBe(total);
     });
 
     it('stops reading when the consumer stops iterating', async () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll } from '@jest/globals';
 import type { ErpRowReader } from '../../src/erp/erp-row.reader.js';
 import { integrityScenarios } from './erp-reader.integrity.scenarios.js';
 import { pagingScenarios } from './erp-reader.paging.scenarios.js';
+import { streamScenarios } from './erp-reader.stream.scenarios.js';
 import { readerFor, type ErpTestDriver } from './erp-test.driver.js';
 
 /** Every ERP reader scenario against one engine, in a database of the spec file's own. */
@@ -25,6 +26,7 @@ export function erpReaderScenarios(driver: ErpTestDriver): void {
 
   pagingScenarios(driver, context);
   integrityScenarios(driver, context);
+  streamScenarios(driver, context);
 }
 
 function fail(message: string): never {

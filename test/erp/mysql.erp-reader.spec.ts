@@ -69,6 +69,19 @@ const mariadb: ErpTestDriver = {
     refused.password = password;
     return refused.toString();
   },
+  async openWalks() {
+    const [rows] = await connected().query<mysql.RowDataPacket[]>(
+      `SELECT p.ID AS id FROM information_schema.PROCESSLIST p
+         JOIN information_schema.INNODB_TRX t ON t.trx_mysql_thread_id = p.ID
+        WHERE p.DB = DATABASE() AND p.ID <> CONNECTION_ID()`,
+    );
+    return rows.map((row) => Number(row.id));
+  },
+  async kill(sessions) {
+    for (const session of sessions) {
+      await connected().query(`KILL CONNECTION ${Number(session)}`);
+    }
+  },
 };
 
 (mysqlAvailable('the MySQL/MariaDB ERP reader specs (test/erp/mysql.erp-reader.spec.ts)')

@@ -1,9 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import pg from 'pg';
+import { ErpReadErrorCode } from '../../src/erp/erp-read.error.js';
+import type { ErpPage } from '../../src/erp/erp-row.reader.js';
 import { postgresDialect } from '../../src/erp/sql-dialect.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { erpReaderScenarios } from './erp-reader.scenarios.js';
-import { collect, mappingOf, readerFor, type ErpTestDriver } from './erp-test.driver.js';
+import { collect, mappingOf, probedReader, readerFor, type ErpTestDriver } from './erp-test.driver.js';
 
 let database: TestDatabase | undefined;
 let admin: pg.Client | undefined;
@@ -64,6 +66,19 @@ const postgres: ErpTestDriver = {
     refused.pathname = '/no_such_database';
     return refused.toString();
   },
+  async openWalks() {
+    const result = await connected().query<{ pid: number }>(
+      `SELECT pid FROM pg_stat_activity
+        WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'
+          AND application_name = 'erp-bitrix24-sync'`,
+    );
+    return result.rows.map((row) => row.pid);
+  },
+  async kill(sessions) {
+    await connected().query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [
+      [...sessions],
+    ]);
+  },
 };
 
 describe('ErpRowReader on PostgreSQL', () => {
@@ -83,6 +98,60 @@ describe('ErpRowReader on PostgreSQL', () => {
       expect(plain.rows[0].at).toBeInstanceOf(Date);
     } finally {
       await reader.close();
+    }
+  });
+
+  it('fails a walk on a query error without reopening it (only a dropped connection is resumed)', async () => {
+    const probed = probedReader(postgres, databaseUrl());
+    const mapping = mappingOf({
+      query: 'SELECT g AS id, 1 / (g - 3000) AS x FROM generate_series(1, 5000) AS g',
+      key: ['id'],
+      pageSize: 100,
+    });
+    try {
+      await expect(collect(probed.reader.readAll(mapping))).rejects.toMatchObject({
+        code: ErpReadErrorCode.QueryFailed,
+        message: expect.stringContaining('division by zero'),
+      });
+      const [page] = await collect(
+        probed.reader.readAll(mappingOf({ query: 'SELECT 1 AS id', key: ['id'] })),
+      );
+
+      expect(probed.walks).toHaveLength(2);
+      expect(page.rows).toHaveLength(1);
+      expect(await postgres.openWalks()).toEqual([]);
+    } finally {
+      await probed.reader.close();
+    }
+  });
+
+  it('gives up after three reopenings in a row fail, keeping the pages already delivered', async () => {
+    const probed = probedReader(postgres, databaseUrl());
+    const name = postgresDialect.quote(new URL(databaseUrl()).pathname.slice(1));
+    // A database cannot close itself to new connections: the server's own database does it.
+    const server = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+    await server.connect();
+    const walk = probed.reader.readAll(
+      mappingOf({ query: 'SELECT g AS id FROM generate_series(1, 5000) AS g', key: ['id'], pageSize: 100 }),
+    );
+    const pages: AsyncIterator<ErpPage> = walk[Symbol.asyncIterator]();
+    try {
+      const first = await pages.next();
+      await server.query(`ALTER DATABASE ${name} WITH ALLOW_CONNECTIONS false`);
+      // Every session of the reader, idle ones too: no reopening can find a connection.
+      await connected().query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+          WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+      );
+
+      await expect(pages.next()).rejects.toMatchObject({ code: ErpReadErrorCode.ConnectionFailed });
+      expect((first.value as ErpPage).rows).toHaveLength(100);
+      expect(probed.walks).toHaveLength(4);
+    } finally {
+      await server.query(`ALTER DATABASE ${name} WITH ALLOW_CONNECTIONS true`);
+      await server.end();
+      await pages.return?.(undefined);
+      await probed.reader.close();
     }
   });
 
