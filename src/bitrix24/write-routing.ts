@@ -1,4 +1,6 @@
 import type { CreateMethod } from '../config/create-via.js';
+import type { OperatingPolicy } from './operating-budget.js';
+import type { SharedMethodBudget } from './portal-budget.store.js';
 
 /**
  * Which method creates which deal (issue 13, bitrix24-api.md §3.2, §5b): the portal's operating budget is
@@ -48,6 +50,22 @@ export function routeCreates(
     }
   }
   return routes.fill(allowed[0], next, count);
+}
+
+/**
+ * A method's capacity from its shared budget: the last figure plus cost in flight, against the slow-down
+ * share and the limit. A figure whose reset time has passed still counts whole: what left the window is
+ * unknown until the next answer (the gate probes it).
+ */
+export function capacityOf(budget: SharedMethodBudget | undefined, policy: OperatingPolicy): MethodCapacity {
+  const operating = budget?.operating;
+  const used = (operating?.operatingSeconds ?? 0) + (budget?.inFlightSeconds ?? 0);
+  const blocked = operating?.blockedUntilMs !== undefined;
+  return {
+    fastSeconds: blocked ? 0 : policy.limitSeconds * policy.slowDownRatio - used,
+    totalSeconds: blocked ? 0 : policy.limitSeconds - used,
+    callCostSeconds: operating?.portalAt === undefined ? undefined : operating.callCostSeconds,
+  };
 }
 
 /** Groups of creates per method, in the order the routes give (indexes into the chunk). */
