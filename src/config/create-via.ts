@@ -40,5 +40,5 @@ export function createViaProblems(names: readonly string[], entity: string): str
 
 /** The mapping's create methods in preference order. */
 export function createViaOf(target: { readonly createVia?: readonly string[] }): readonly CreateMethod[] {
-  return (target.createVia?.filter(isCreateMethod) ?? DEFAULT_CREATE_VIA);
+  return target.createVia?.filter(isCreateMethod) ?? DEFAULT_CREATE_VIA;
 }
