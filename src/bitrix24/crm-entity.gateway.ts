@@ -62,13 +62,14 @@ export class CrmEntityGateway {
     const multi = options.multiFields ?? {};
     const withRows = drafts.map((fields, index) => ({ fields, rows: options.productRows?.[index] }));
     const via = this.entity === 'deal' ? (options.createVia ?? DEFAULT_CREATE_VIA) : DEFAULT_CREATE_VIA;
-    if (via.length > 1 || via[0] !== 'crm.deal.add') {
-      return createDealsVia(this.client, withRows, via, options);
-    }
-    return addDeals(this.client, `${this.prefix}.add`, withRows, options, (fields) => ({
+    const addParams = (fields: CrmFields) => ({
       fields: multiItemsForAdd(fields, multi),
       ...writeParams(options),
-    }));
+    });
+    if (via.length > 1 || via[0] !== 'crm.deal.add') {
+      return createDealsVia(this.client, withRows, via, options, addParams);
+    }
+    return addDeals(this.client, `${this.prefix}.add`, withRows, options, addParams);
   }
 
   /** `crm.{entity}.update` per update, and a deal's `crm.deal.productrows.set` when its rows changed. */

@@ -29,12 +29,14 @@ export interface DealDraft {
 /**
  * Creates deals over the allowed methods (target.createVia): each method's budget is read once for the
  * whole call, the creates routed (write-routing.ts), and every method's requests sent side by side.
+ * `dealAddParams`: a `crm.deal.add`'s parameters for one draft (the universal methods build their own).
  */
 export async function createDealsVia(
   client: Bitrix24Client,
   drafts: readonly DealDraft[],
   via: readonly CreateMethod[],
   options: DealWriteOptions,
+  dealAddParams: (fields: CrmFields) => BatchCommand['params'],
 ): Promise<DealWriteOutcome[]> {
   const budgets = new Map((await client.scheduler.readBudgets(via)).map((budget) => [budget.method, budget]));
   const capacity = (method: CreateMethod) =>
@@ -46,7 +48,7 @@ export async function createDealsVia(
       const results =
         method === 'crm.item.batchImport'
           ? await importDeals(client, group, options, capacity(method).callCostSeconds)
-          : await addDeals(client, method, group, options);
+          : await addDeals(client, method, group, options, dealAddParams);
       indexes.forEach((index, k) => (outcomes[index] = results[k]));
     }),
   );
@@ -54,7 +56,7 @@ export async function createDealsVia(
 }
 
 /**
- * One add per record (`crm.{entity}.add`, or for deals `crm.item.add` with camelCase fields), its product rows right after it in
+ * One add per record (`crm.{entity}.add` with `addParams`, or for deals `crm.item.add` with camelCase fields), its product rows right after it in
  * the same request (`id=$result[cN]`, `$result[cN][item][id]`).
  */
 export async function addDeals(
@@ -62,7 +64,7 @@ export async function addDeals(
   method: string,
   drafts: readonly DealDraft[],
   options: DealWriteOptions,
-  addParams: (fields: CrmFields) => BatchCommand['params'] = (fields) => ({ fields }),
+  addParams: (fields: CrmFields) => BatchCommand['params'],
 ): Promise<DealWriteOutcome[]> {
   const item = method === 'crm.item.add';
   const commands: BatchCommand[] = [];
