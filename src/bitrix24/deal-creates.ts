@@ -38,6 +38,9 @@ export async function createDealsVia(
   options: DealWriteOptions,
   dealAddParams: (fields: CrmFields) => BatchCommand['params'],
 ): Promise<DealWriteOutcome[]> {
+  if (drafts.length === 0) {
+    return [];
+  }
   const budgets = new Map((await client.scheduler.readBudgets(via)).map((budget) => [budget.method, budget]));
   const capacity = (method: CreateMethod) =>
     capacityOf(budgets.get(method), client.scheduler.operatingPolicy);
