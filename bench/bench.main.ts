@@ -8,6 +8,8 @@ const BENCHES: Record<string, () => Promise<{ run(args: string[]): Promise<void>
   },
   run: () => import('./run.bench.js'),
   graph: () => import('./graph.bench.js'),
+  // A first load past one method's operating budget: createVia crm.deal.add alone vs all three (issue 13).
+  'create-via': () => import('./create-via.bench.js'),
 };
 
 const [name, ...args] = process.argv.slice(2);

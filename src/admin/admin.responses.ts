@@ -175,7 +175,12 @@ export interface MappingSummaryView {
   /** Next incremental run by the schedule; null when disabled or unscheduled. */
   readonly nextRunAt: string | null;
   readonly nextFullSweepAt: string | null;
-  readonly target: { readonly originatorId: string; readonly categoryId: number };
+  readonly target: {
+    readonly originatorId: string;
+    readonly categoryId: number;
+    /** The methods that create its records, in preference order (a deal mapping's `target.createVia`). */
+    readonly createVia: readonly string[];
+  };
   readonly fields: string[];
   readonly delete: { readonly policy: string; readonly stage: string | null; readonly maxPerRun: number };
   readonly lastRun: RunView | null;

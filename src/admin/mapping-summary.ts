@@ -1,5 +1,6 @@
 import { CronTime } from 'cron';
 import type { MappingConfig } from '../config/config.types.js';
+import { createViaOf } from '../config/create-via.js';
 import type { SyncRun } from '../persistence/entities/sync-run.entity.js';
 import type { MappingSummaryView } from './admin.responses.js';
 import { toRunView, type Redact } from './sync-log.views.js';
@@ -31,7 +32,11 @@ export function summarizeMapping(
     reconcile: mapping.reconcile ?? null,
     nextRunAt: next(mapping.schedule),
     nextFullSweepAt: next(mapping.fullSweep),
-    target: { originatorId: mapping.target.originatorId, categoryId: mapping.target.categoryId },
+    target: {
+      originatorId: mapping.target.originatorId,
+      categoryId: mapping.target.categoryId,
+      createVia: mapping.entity === 'deal' ? [...createViaOf(mapping.target)] : [`crm.${mapping.entity}.add`],
+    },
     fields: Object.keys(mapping.fields),
     delete: {
       policy: mapping.delete.policy,

@@ -211,6 +211,11 @@ class MappingSourceSchema {
 class MappingTargetSchema {
   @ApiProperty() readonly originatorId!: string;
   @ApiProperty() readonly categoryId!: number;
+  @ApiProperty({
+    type: [String],
+    description: 'Methods that create its records, in preference order (target.createVia for deals)',
+  })
+  readonly createVia!: string[];
 }
 
 class MappingDeleteSchema {

@@ -10,9 +10,10 @@ export interface BatchCommand {
   readonly params?: QueryObject;
   /**
    * The command's `id` is the result of the command just before it (a deal's product rows after its
-   * `crm.deal.add`): both travel in the same `batch` request, `id=$result[cN]` (bitrix24-api.md §4).
+   * `crm.deal.add`): both travel in the same `batch` request, `id=$result[cN]` (bitrix24-api.md §4). A list
+   * names the id's place inside that result: `['item', 'id']` after `crm.item.add` → `$result[cN][item][id]`.
    */
-  readonly idFromPrevious?: boolean;
+  readonly idFromPrevious?: boolean | readonly string[];
 }
 
 /**
@@ -35,6 +36,8 @@ export interface BatchOptions {
   readonly priority?: number;
   /** Runs as each batch request leaves (after its rate-limit wait); throwing rejects the batch unsent. */
   readonly beforeSend?: () => void;
+  /** Commands per `batch` request (dear commands such as imports: a request must finish within 60 s). @default 50 */
+  readonly commandsPerRequest?: number;
   /** Rounds of re-sending commands refused for a limit (QUERY_LIMIT_EXCEEDED / OPERATION_TIME_LIMIT inside the batch). @default 30 */
   readonly maxLimitRounds?: number;
 }
@@ -57,32 +60,34 @@ export async function runBatch<T = unknown>(
   const maxRounds = options.maxLimitRounds ?? 30;
   const items = commands.map((command, index) => ({ command, index }));
   await Promise.all(
-    chunkPairs(items).map(async (first) => {
-      let pending: Item[] = first;
-      for (let round = 0; pending.length > 0; round++) {
-        const results = await sendChunk<T>(client, pending, options, outcomes);
-        const refused: Item[] = [];
-        results.forEach((outcome, k) => {
-          if (outcome.status === 'failed' && outcome.error.isLimit && round < maxRounds) {
-            refused.push(pending[k]);
-          } else {
-            outcomes[pending[k].index] = outcome;
-          }
-        });
-        pending = refused;
-      }
-    }),
+    chunkPairs(items, Math.min(BATCH_MAX_COMMANDS, options.commandsPerRequest ?? BATCH_MAX_COMMANDS)).map(
+      async (first) => {
+        let pending: Item[] = first;
+        for (let round = 0; pending.length > 0; round++) {
+          const results = await sendChunk<T>(client, pending, options, outcomes);
+          const refused: Item[] = [];
+          results.forEach((outcome, k) => {
+            if (outcome.status === 'failed' && outcome.error.isLimit && round < maxRounds) {
+              refused.push(pending[k]);
+            } else {
+              outcomes[pending[k].index] = outcome;
+            }
+          });
+          pending = refused;
+        }
+      },
+    ),
   );
   return outcomes;
 }
 
-/** Batches of at most 50 commands that never separate a command from the one its `id` comes from. */
-function chunkPairs(items: readonly Item[]): Item[][] {
+/** Batches of at most `size` commands that never separate a command from the one its `id` comes from. */
+function chunkPairs(items: readonly Item[], size: number): Item[][] {
   const chunks: Item[][] = [];
   let current: Item[] = [];
   items.forEach((item, index) => {
-    const pairsWithNext = items[index + 1]?.command.idFromPrevious === true;
-    if (current.length + (pairsWithNext ? 2 : 1) > BATCH_MAX_COMMANDS && !item.command.idFromPrevious) {
+    const pairsWithNext = isChained(items[index + 1]?.command);
+    if (current.length + (pairsWithNext ? 2 : 1) > size && !isChained(item.command)) {
       chunks.push(current);
       current = [];
     }
@@ -101,11 +106,28 @@ function previousId(
   settled: ReadonlyArray<CommandOutcome<unknown> | undefined>,
 ): string | undefined {
   const previous = items[k].index - 1;
+  const path = pathOf(items[k].command);
   if (k > 0 && items[k - 1].index === previous) {
-    return `$result[c${k - 1}]`;
+    return `$result[c${k - 1}]${path.map((key) => `[${key}]`).join('')}`;
   }
   const outcome = settled[previous];
-  return outcome?.status === 'ok' ? String(outcome.result) : undefined;
+  if (outcome?.status !== 'ok') {
+    return undefined;
+  }
+  const id = path.reduce<unknown>(
+    (value, key) =>
+      value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined,
+    outcome.result,
+  );
+  return typeof id === 'number' || typeof id === 'string' ? String(id) : undefined;
+}
+
+function isChained(command: BatchCommand | undefined): boolean {
+  return command?.idFromPrevious !== undefined && command.idFromPrevious !== false;
+}
+
+function pathOf(command: BatchCommand): readonly string[] {
+  return Array.isArray(command.idFromPrevious) ? (command.idFromPrevious as readonly string[]) : [];
 }
 
 async function sendChunk<T>(
@@ -117,7 +139,7 @@ async function sendChunk<T>(
   const keys = items.map((_, k) => `c${k}`);
   const cmd = Object.fromEntries(
     items.map((item, k) => {
-      const id = item.command.idFromPrevious ? { id: previousId(items, k, settled) ?? '' } : {};
+      const id = isChained(item.command) ? { id: previousId(items, k, settled) ?? '' } : {};
       return [keys[k], encodeBatchCommand(item.command.method, { ...item.command.params, ...id })];
     }),
   );

@@ -118,6 +118,8 @@ export class Bitrix24Client {
   readonly #logger: ClientLogger;
   readonly #random: () => number;
   readonly #retry: RetryLimits;
+  /** Failures of requests that left and may have run: their operating cost counts (scheduler `mayHaveRun`). */
+  readonly #unanswered = new WeakSet<object>();
   readonly #backoff: BackoffPolicy;
   readonly #outage: PortalOutage;
 
@@ -172,7 +174,17 @@ export class Bitrix24Client {
               attempt.vetoed = true;
               throw veto;
             }
-            return this.#attempt<T>(method, params, state.calledAt, attempt);
+            try {
+              return await this.#attempt<T>(method, params, state.calledAt, attempt);
+            } catch (error) {
+              if (
+                attempt.sentAt !== undefined &&
+                this.#asError(error, method, attempt.prepared).outcome === 'unknown'
+              ) {
+                this.#unanswered.add(error as object);
+              }
+              throw error;
+            }
           },
           priority,
         );
@@ -429,6 +441,7 @@ export class Bitrix24Client {
         this.#logger.warn(
           `Bitrix24 operating-time limit reached for ${method}: pausing this method for ${Math.round(ms)} ms`,
         ),
+      mayHaveRun: (error) => typeof error === 'object' && error !== null && this.#unanswered.has(error),
       onStoreError: (error) =>
         this.#logger.warn(`The shared portal budget could not be updated: ${(error as Error).message}`),
     });

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { Bitrix24Client } from './bitrix24.client.js';
-import { Bitrix24Error, Bitrix24ErrorClass, RecordErrorReason } from './bitrix24.error.js';
+import { RecordErrorReason } from './bitrix24.error.js';
 import { chunk } from './batch-command.js';
 import type { BatchCommand, CommandOutcome } from './batch.executor.js';
-import { ClientErrorCode } from './error-classification.js';
+import { DEFAULT_CREATE_VIA } from '../config/create-via.js';
+import { ROWS_METHOD, toWriteOutcome } from './crm-write-outcome.js';
+import { addDeals, createDealsVia } from './deal-creates.js';
 import { LIST_PAGE_SIZE, pageThrough } from './list-pager.js';
 import {
   MULTI_FIELD_NAMES,
@@ -50,29 +52,24 @@ export class CrmEntityGateway {
   /**
    * `crm.{entity}.add` per draft; each outcome carries the new id. Drafts should carry ORIGINATOR_ID + ORIGIN_ID.
    * A deal's product rows ride in the same batch request, right after its add (`id=$result[…]`); rows refused
-   * after the deal was created are reported on its outcome (`rowsRefused`).
+   * after the deal was created are reported on its outcome (`rowsRefused`). Deals go over `options.createVia`
+   * (deal-creates.ts) when it names more than `crm.deal.add`.
    */
   async createMany(
     drafts: readonly CrmFields[],
     options: DealWriteOptions = {},
   ): Promise<DealWriteOutcome[]> {
     const multi = options.multiFields ?? {};
-    const commands: BatchCommand[] = [];
-    const slots = drafts.map((fields, index) => {
-      const params = { fields: multiItemsForAdd(fields, multi), ...writeParams(options) };
-      const add = commands.push({ method: `${this.prefix}.add`, params }) - 1;
-      const rows = options.productRows?.[index];
-      const set = rows === undefined || rows.length === 0 ? undefined : commands.push(rowsCommand(rows)) - 1;
-      return { add, set };
+    const withRows = drafts.map((fields, index) => ({ fields, rows: options.productRows?.[index] }));
+    const via = this.entity === 'deal' ? (options.createVia ?? DEFAULT_CREATE_VIA) : DEFAULT_CREATE_VIA;
+    const addParams = (fields: CrmFields) => ({
+      fields: multiItemsForAdd(fields, multi),
+      ...writeParams(options),
     });
-    const outcomes = await this.client.batch(commands, { beforeSend: options.beforeSend });
-    return slots.map(({ add, set }) => {
-      const created = toWriteOutcome(outcomes[add], positiveId, commands[add].method);
-      const rows = set === undefined ? undefined : outcomes[set];
-      return created.status === 'ok' && rows !== undefined && rows.status !== 'ok'
-        ? { ...created, rowsRefused: rows.error }
-        : created;
-    });
+    if (via.length > 1 || via[0] !== 'crm.deal.add') {
+      return createDealsVia(this.client, withRows, via, options, addParams);
+    }
+    return addDeals(this.client, `${this.prefix}.add`, withRows, options, addParams);
   }
 
   /** `crm.{entity}.update` per update, and a deal's `crm.deal.productrows.set` when its rows changed. */
@@ -252,18 +249,6 @@ export class CrmEntityGateway {
   }
 }
 
-const ROWS_METHOD = 'crm.deal.productrows.set';
-
-/** Replaces every product row of the deal whose id the command before it created (bitrix24-api.md §5b). */
-function rowsCommand(rows: readonly CrmFields[]): BatchCommand {
-  return { method: ROWS_METHOD, params: { rows: [...rows] }, idFromPrevious: true };
-}
-
-function positiveId(result: unknown): number | undefined {
-  const id = Number(result);
-  return Number.isInteger(id) && id > 0 ? id : undefined;
-}
-
 /** One record's outcome over its commands: refused if any was, unknown if any may not have been applied. */
 function worstOf(outcomes: readonly DealWriteOutcome[]): DealWriteOutcome {
   return (
@@ -277,30 +262,6 @@ function writeParams(options: DealWriteOptions): { params?: { REGISTER_SONET_EVE
   return options.registerSonetEvent === undefined
     ? {}
     : { params: { REGISTER_SONET_EVENT: options.registerSonetEvent ? 'Y' : 'N' } };
-}
-
-function toWriteOutcome(
-  outcome: CommandOutcome,
-  idOf: (result: unknown) => number | undefined,
-  method: string,
-): DealWriteOutcome {
-  if (outcome.status !== 'ok') {
-    return outcome;
-  }
-  const dealId = idOf(outcome.result);
-  if (dealId !== undefined) {
-    return { status: 'ok', dealId };
-  }
-  return {
-    status: 'unknown',
-    error: new Bitrix24Error({
-      code: ClientErrorCode.UnexpectedAnswer,
-      description: 'the portal answered without the expected result',
-      method,
-      classification: Bitrix24ErrorClass.Server,
-      outcome: 'unknown',
-    }),
-  };
 }
 
 function readOrThrow<T>(outcome: CommandOutcome<T>): T {

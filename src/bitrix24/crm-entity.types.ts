@@ -1,3 +1,4 @@
+import type { CreateMethod } from '../config/create-via.js';
 import type { Bitrix24Error } from './bitrix24.error.js';
 import type { QueryObject } from './batch-command.js';
 import type { MultiFieldTypes } from './multi-field-items.js';
@@ -46,6 +47,11 @@ export interface DealWriteOptions {
   readonly productRows?: ReadonlyArray<readonly CrmFields[] | undefined>;
   /** Runs as each batch leaves (after its rate-limit wait); throwing stops the writes without sending. */
   readonly beforeSend?: () => void;
+  /**
+   * Deal create methods in preference order (`target.createVia`), spread over their operating budgets.
+   * @default ['crm.deal.add']; companies and contacts always use `crm.{entity}.add`
+   */
+  readonly createVia?: readonly CreateMethod[];
   /** `params.REGISTER_SONET_EVENT`: post to the activity stream. @default the portal's default (Y) */
   readonly registerSonetEvent?: boolean;
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
+import { mergeOperating } from './portal-budget.store.js';
 import {
+  chargeUnanswered,
   DEFAULT_OPERATING_POLICY as policy,
   markBlocked,
   observeOperating,
@@ -65,6 +67,23 @@ describe('operating budget', () => {
   it('ignores an answer that was overtaken by a newer one', () => {
     const newer = state({ operatingSeconds: 20, portalAt: 2000 });
     expect(observeOperating(newer, { operating: 15, resetAt: 2600, portalNow: 1990 }, 0)).toBe(newer);
+  });
+
+  it('counts a request whose answer was lost as billed, until a newer answer brings the real figure', () => {
+    const before = state({ operatingSeconds: 400 });
+    const charged = chargeUnanswered(before, 50);
+
+    expect(charged?.operatingSeconds).toBe(450);
+    // The charge wins over the shared figure it came from, and a later answer wins over the charge.
+    expect(mergeOperating(before, charged)?.operatingSeconds).toBe(450);
+    expect(
+      observeOperating(charged, { operating: 430, resetAt: 1600, portalNow: 1001 }, 0).operatingSeconds,
+    ).toBe(430);
+    // A figure we know nothing about stays unknown (the gate probes it first).
+    expect(chargeUnanswered(undefined, 50)).toBeUndefined();
+    // 400 s + a lost 50 s batch: the next 50 s batch waits for the window instead of going over 480 s.
+    expect(operatingDelayMs(charged, idle, 50, 0, policy)).toBeGreaterThan(0);
+    expect(operatingDelayMs(before, idle, 50, 0, policy)).toBe(0);
   });
 
   it('lifts a block when a newer answer arrives', () => {

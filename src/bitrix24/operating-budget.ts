@@ -128,6 +128,27 @@ function nextCallCost(previous: MethodOperating | undefined, sample: OperatingSa
   return measured >= before ? measured : (before + measured) / 2;
 }
 
+/**
+ * A request that may have run lost its answer (commit-then-drop, a cut-off): the portal billed it, yet no
+ * figure says so. Its cost is added to the last figure until an answer brings a newer one; the sample time
+ * moves on by a microsecond so the charge also wins when merged into the shared budget.
+ */
+export function chargeUnanswered(
+  previous: MethodOperating | undefined,
+  seconds: number,
+): MethodOperating | undefined {
+  if (previous?.portalAt === undefined || seconds <= 0) {
+    return previous;
+  }
+  return {
+    ...previous,
+    operatingSeconds: previous.operatingSeconds + seconds,
+    portalAt: previous.portalAt + UNANSWERED_SAMPLE_STEP_SECONDS,
+  };
+}
+
+const UNANSWERED_SAMPLE_STEP_SECONDS = 1e-6;
+
 /** The portal answered OPERATION_TIME_LIMIT: pause the method until its window frees up. */
 export function markBlocked(
   previous: MethodOperating | undefined,

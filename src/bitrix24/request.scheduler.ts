@@ -4,6 +4,7 @@ import type { Bitrix24Stats } from './bitrix24.stats.js';
 import type { Clock } from './clock.js';
 import { bucketCeiling, roomDelayMs, type BucketLimits } from './leaky-bucket.js';
 import {
+  chargeUnanswered,
   markBlocked,
   observeOperating,
   operatingDelayMs,
@@ -37,6 +38,8 @@ export interface SchedulerOptions {
   readonly random: () => number;
   readonly onRatePause?: (pauseMs: number) => void;
   readonly onMethodBlocked?: (method: string, pauseMs: number) => void;
+  /** Whether a failed send may have run on the portal (its answer was lost): its cost is then counted as spent. */
+  readonly mayHaveRun?: (error: unknown) => boolean;
   /** The shared store could not record a back-off or a settlement (requests themselves fail instead). */
   readonly onStoreError?: (error: unknown) => void;
 }
@@ -104,6 +107,11 @@ export class RequestScheduler {
             }
             this.#options.stats.recordWait('rate', this.#options.clock.now() - queuedAt);
             return { value: await send() };
+          } catch (error) {
+            if (this.#options.mayHaveRun?.(error)) {
+              this.#chargeUnanswered(claims);
+            }
+            throw error;
           } finally {
             this.#release(claims);
           }
@@ -168,6 +176,33 @@ export class RequestScheduler {
     state.operating = observeOperating(state.operating, sample, this.#options.clock.now());
     this.#publishOperating(method, state.operating, false);
     this.#settle(method, 0, 0);
+  }
+
+  /**
+   * The methods' budgets as every process sees them now (one store read): the newest figure, and cost in
+   * flight (the larger of the shared sum and our own, since the store may lag our last claims).
+   */
+  async readBudgets(methods: readonly string[]): Promise<SharedMethodBudget[]> {
+    const { store, portal, clock } = this.#options;
+    const shared = await store.claimOperating(
+      portal,
+      methods.map((method) => ({ method, seconds: 0, calls: 0 })),
+      clock.now(),
+    );
+    return shared.map((view) => {
+      const state = this.#state(view.method);
+      state.operating = mergeOperating(state.operating, view.operating);
+      return {
+        method: view.method,
+        operating: state.operating,
+        inFlightSeconds: Math.max(view.inFlightSeconds, state.ownInFlightSeconds),
+        inFlightCalls: Math.max(view.inFlightCalls, state.ownInFlightCalls),
+      };
+    });
+  }
+
+  get operatingPolicy(): OperatingPolicy {
+    return this.#options.operating;
   }
 
   get pending(): number {
@@ -259,6 +294,14 @@ export class RequestScheduler {
     }
     this.#release(claims);
     return { waitMs };
+  }
+
+  /** Lost answers cost the portal all the same (billed before the answer left): counted until the next figure. */
+  #chargeUnanswered(claims: readonly OperatingClaim[]): void {
+    for (const claim of claims) {
+      const state = this.#state(claim.method);
+      state.operating = chargeUnanswered(state.operating, claim.seconds);
+    }
   }
 
   #hold(claim: OperatingClaim, sign: 1 | -1): void {

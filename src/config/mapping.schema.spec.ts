@@ -156,6 +156,30 @@ describe('mapping schema: companies and contacts', () => {
     expect(mappingSchema.parse(minimal).entity).toBe('deal');
   });
 
+  it('takes target.createVia in preference order and lists every problem with it', () => {
+    expect(
+      problemsOf({ target: { originatorId: 'erp', createVia: ['crm.item.batchImport', 'crm.deal.add'] } }),
+    ).toEqual([]);
+    expect(mappingSchema.parse(minimal).target.createVia).toBeUndefined();
+    expect(
+      problemsOf({
+        target: { originatorId: 'erp', createVia: ['crm.deal.add', 'crm.lead.add', 'crm.deal.add'] },
+      }),
+    ).toEqual([
+      'target.createVia: unknown method "crm.lead.add": use crm.deal.add, crm.item.add, crm.item.batchImport',
+      'target.createVia: names crm.deal.add more than once',
+    ]);
+    expect(problemsOf({ target: { originatorId: 'erp', createVia: [] } })).toEqual([
+      'target.createVia: names at least one of crm.deal.add, crm.item.add, crm.item.batchImport',
+    ]);
+    expect(
+      problemsOf({
+        entity: 'contact',
+        target: { originatorId: 'erp', createVia: ['crm.item.add'] },
+      }),
+    ).toEqual(['target.createVia: applies to deals only, not a contact (it is created by crm.contact.add)']);
+  });
+
   it.each([
     [
       'the close policy',

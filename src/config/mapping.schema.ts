@@ -2,6 +2,7 @@ import { validateCronExpression } from 'cron';
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
 import { linkCycles, linkProblems } from './mapping-links.js';
+import { createViaProblems } from './create-via.js';
 
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
 
@@ -294,6 +295,8 @@ export const mappingSchema = z
     target: z.strictObject({
       originatorId: nonEmpty,
       categoryId: z.number().int().min(0).default(0),
+      /** Deal create methods in preference order (create-via.ts); unset = crm.deal.add only. */
+      createVia: z.array(z.string()).optional(),
     }),
     fields: z
       .record(fieldName, fieldSchema)
@@ -304,6 +307,11 @@ export const mappingSchema = z
     retry: retrySchema.default({ maxAttempts: 5, backoff: 60_000 }),
   })
   .superRefine((mapping, ctx) => {
+    if (mapping.target.createVia !== undefined) {
+      for (const message of createViaProblems(mapping.target.createVia, mapping.entity)) {
+        ctx.addIssue({ code: 'custom', path: ['target', 'createVia'], message });
+      }
+    }
     if (mapping.entity !== 'deal') {
       for (const issue of clientProblems(mapping)) {
         ctx.addIssue({ code: 'custom', ...issue });

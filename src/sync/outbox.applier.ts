@@ -1,6 +1,7 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { Bitrix24Error, RecordErrorReason } from '../bitrix24/bitrix24.error.js';
 import { CrmEntityGateway } from '../bitrix24/crm-entity.gateway.js';
+import { createViaOf } from '../config/create-via.js';
 import type { CrmRecord, CrmFields, DealWriteOutcome } from '../bitrix24/crm-entity.types.js';
 import type { MultiFieldTypes } from '../bitrix24/multi-field-items.js';
 import { storableText } from '../erp/storable-text.js';
@@ -197,7 +198,11 @@ export class OutboxApplier {
     const [created, updated, deleted] = await Promise.all([
       gateway.createMany(
         creates.map((operation) => withoutRows(this.createFields(context, operation))),
-        { ...write, productRows: creates.map((operation) => rowsOf(operation.fields)) },
+        {
+          ...write,
+          productRows: creates.map((operation) => rowsOf(operation.fields)),
+          createVia: createViaOf(context.mapping.target),
+        },
       ),
       gateway.updateMany(
         updates.map((operation) => ({

@@ -30,7 +30,7 @@ describe('GET /admin/mappings', () => {
       source: { table: null, key: ['id'], cursor: 'write_date', lookbackSeconds: 600 },
       schedule: '*/5 * * * *',
       fullSweep: '0 3 * * *',
-      target: { originatorId: 'odoo', categoryId: 0 },
+      target: { originatorId: 'odoo', categoryId: 0, createVia: ['crm.deal.add'] },
       fields: ['TITLE', 'OPPORTUNITY', 'STAGE_ID'],
       delete: { policy: 'close', stage: 'LOSE', maxPerRun: 100 },
       lastRun: { id: lastRunId, status: 'partially_failed' },

@@ -4,6 +4,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
 import { Bitrix24Client, type Bitrix24ClientOptions } from '../../../src/bitrix24/bitrix24.client.js';
+import { PORTAL_BUDGET_STORE, type PortalBudgetStore } from '../../../src/bitrix24/portal-budget.store.js';
 import { APP_CONFIG, ConfigModule } from '../../../src/config/config.module.js';
 import type { AppConfig } from '../../../src/config/config.types.js';
 import { Secret } from '../../../src/config/secret.js';
@@ -58,8 +59,8 @@ export interface HarnessOptions {
   readonly erpUrl?: string;
   /** The webhook URL the engine calls, e.g. through a proxy in front of the emulator. @default emulator.webhookUrl */
   readonly webhookUrl?: (emulator: RunningEmulator) => string;
-  /** Client options over the ones the config gives (timeouts, outage patience). */
-  readonly client?: Pick<Bitrix24ClientOptions, 'retry' | 'transport'>;
+  /** Client options over the ones the config gives (timeouts, outage patience, a scaled clock, the budget's limit). */
+  readonly client?: Pick<Bitrix24ClientOptions, 'retry' | 'transport' | 'clock' | 'operating'>;
 }
 
 const RUN_POLL_MS = 50;
@@ -94,11 +95,12 @@ export async function startSyncHarness(options: HarnessOptions): Promise<SyncHar
   const module = await (
     client
       ? builder.overrideProvider(Bitrix24Client).useFactory({
-          inject: [APP_CONFIG],
-          factory: (app: AppConfig) =>
+          inject: [APP_CONFIG, PORTAL_BUDGET_STORE],
+          factory: (app: AppConfig, budgetStore: PortalBudgetStore) =>
             new Bitrix24Client({
               auth: app.bitrix24.auth,
               rateLimit: app.bitrix24.rateLimit,
+              budgetStore,
               logger: new Logger(Bitrix24Client.name),
               ...client,
             }),
