@@ -146,14 +146,15 @@ function positionOf(raw: RawRow, shape: RowShape): CursorPosition {
 /** A row whose key cannot identify a deal: a blank key column, or a key or cursor value that cannot be stored. */
 function badKeyError(raw: RawRow, shape: RowShape): RowError | undefined {
   const values = shape.key.map((name) => text(raw[name]) ?? '');
-  const where = `in the row with ${describeKey(shape.key, values)}${cursorNote(raw, shape)}; the row is not synced`;
+  const where = () =>
+    `in the row with ${describeKey(shape.key, values)}${cursorNote(raw, shape)}; the row is not synced`;
   const unstorable = unstorableColumn(raw, shape);
   if (unstorable !== undefined) {
     const role = shape.key.includes(unstorable.column) ? 'key' : 'cursor';
     return {
       erpKey: null,
       code: RowErrorCode.UnstorableKey,
-      message: `${role} column ${unstorable.column} ${unstorable.reason}, ${where}`,
+      message: `${role} column ${unstorable.column} ${unstorable.reason}, ${where()}`,
     };
   }
   const blank = shape.key.filter((_, index) => isBlankKeyPart(values[index]));
@@ -164,7 +165,7 @@ function badKeyError(raw: RawRow, shape: RowShape): RowError | undefined {
   return {
     erpKey: null,
     code: RowErrorCode.BlankKey,
-    message: `key column${plural ? 's' : ''} ${blank.join(', ')} ${plural ? 'are' : 'is'} blank ${where}`,
+    message: `key column${plural ? 's' : ''} ${blank.join(', ')} ${plural ? 'are' : 'is'} blank ${where()}`,
   };
 }
 

@@ -37,7 +37,9 @@ export class DealLinkRepository {
    * The links of these keys, keyed by ERP key. With `payloadHashes` (the hash each key's row maps to now, in the
    * same order), a link whose hash matches and that is neither removed nor failing comes without its payload:
    * such a row is unchanged by hash, and a no-op sweep reads 10^6 hashes instead of 10^6 JSON documents.
-   * Raw SQL with array parameters: entity hydration of a sweep's links cost more than the query.
+   * Raw SQL with array parameters: entity hydration of a sweep's links cost more than the query. One primary-key
+   * probe per key (LATERAL … LIMIT 1): given `erp_key = ANY(…)` over thousands of keys, the planner's costs
+   * chose a scan of every link of the mapping for each chunk, which made a sweep quadratic in the links.
    */
   async findByKeys(
     mapping: string,
@@ -58,15 +60,14 @@ export class DealLinkRepository {
       parked: boolean;
       last_error: string | null;
     }[] = await this.links.query(
-      `SELECT erp_key, deal_id, payload_hash, removed, failed_attempts, retry_at, parked, last_error,
-              CASE WHEN payload_hash = $3::jsonb ->> erp_key AND NOT removed AND failed_attempts = 0
-                   THEN NULL ELSE payload END AS payload
-         FROM deal_link WHERE mapping = $1 AND erp_key = ANY($2::text[])`,
-      [
-        mapping,
-        erpKeys,
-        JSON.stringify(Object.fromEntries(erpKeys.map((key, at) => [key, payloadHashes[at]]))),
-      ],
+      `SELECT link.*
+         FROM unnest($2::text[], $3::text[]) AS wanted (erp_key, payload_hash)
+        CROSS JOIN LATERAL (
+              SELECT erp_key, deal_id, payload_hash, removed, failed_attempts, retry_at, parked, last_error,
+                     CASE WHEN payload_hash = wanted.payload_hash AND NOT removed AND failed_attempts = 0
+                          THEN NULL ELSE payload END AS payload
+                FROM deal_link WHERE mapping = $1 AND erp_key = wanted.erp_key LIMIT 1) AS link`,
+      [mapping, erpKeys, erpKeys.map((_, at) => payloadHashes[at] ?? null)],
     );
     return new Map(
       rows.map((row) => [
@@ -165,25 +166,31 @@ export class DealLinkRepository {
     return new Map(links.map((link) => [link.dealId as number, link]));
   }
 
-  /** Set-based: one statement for a page's refreshed links. */
+  /**
+   * Set-based: one statement for a page's refreshed links, joined to them by primary-key probes (hash and merge
+   * joins off for the statement: the planner's costs would scan every link of the mapping for each page).
+   */
   async refresh(mapping: string, refreshes: readonly LinkRefresh[], now: Date): Promise<void> {
     if (refreshes.length === 0) {
       return;
     }
-    await this.links.query(
-      `UPDATE deal_link AS link
+    await this.links.manager.transaction(async (manager) => {
+      await manager.query('SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off');
+      await manager.query(
+        `UPDATE deal_link AS link
           SET payload = refreshed.payload, payload_hash = refreshed.payload_hash, removed = false,
               failed_attempts = 0, last_error = NULL, retry_at = NULL, parked = false, updated_at = $5
          FROM unnest($2::text[], $3::jsonb[], $4::text[]) AS refreshed (erp_key, payload, payload_hash)
         WHERE link.mapping = $1 AND link.erp_key = refreshed.erp_key`,
-      [
-        mapping,
-        refreshes.map((refresh) => refresh.erpKey),
-        refreshes.map((refresh) => JSON.stringify(refresh.payload)),
-        refreshes.map((refresh) => refresh.payloadHash),
-        now,
-      ],
-    );
+        [
+          mapping,
+          refreshes.map((refresh) => refresh.erpKey),
+          refreshes.map((refresh) => JSON.stringify(refresh.payload)),
+          refreshes.map((refresh) => refresh.payloadHash),
+          now,
+        ],
+      );
+    });
   }
 
   /** Links a deal found in Bitrix24 (ours by ORIGINATOR_ID/ORIGIN_ID) to its key; its payload is unknown yet. */

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { DataSource } from 'typeorm';
 import { DealLinkRepository } from '../../src/persistence/deal-link.repository.js';
 import { createMigratedDataSource, type TestDataSource } from '../support/database.js';
 
@@ -23,6 +24,51 @@ describe(DealLinkRepository.name, () => {
   });
 
   afterAll(() => db.close());
+
+  const BIG = 'big';
+
+  /** 40,000 links in mapping `big` (analyzed, as autovacuum would have): 2,000 of their keys, spread out. */
+  async function manyLinks(): Promise<string[]> {
+    const [{ count }] = await db.dataSource.query<{ count: number }[]>(
+      `SELECT count(*)::int AS count FROM deal_link WHERE mapping = $1`,
+      [BIG],
+    );
+    if (count === 0) {
+      await db.dataSource.query(
+        `INSERT INTO deal_link (mapping, erp_key, deal_id, payload, payload_hash)
+         SELECT $1, n::text, 1000 + n, '{"TITLE":"x"}', 'h' FROM generate_series(1, 40000) AS n`,
+        [BIG],
+      );
+      await db.dataSource.query('ANALYZE deal_link');
+    }
+    return Array.from({ length: 2_000 }, (_, at) => String(1 + at * 20));
+  }
+
+  /**
+   * Tuples of deal_link that `work` read (sequential and index fetches), on a one-connection data source: the
+   * statistics a backend flushes are its own, so the count is only `work`'s.
+   */
+  async function countingTuplesRead<T>(
+    work: (single: DataSource) => Promise<T>,
+  ): Promise<{ result: T; tuplesRead: number }> {
+    const single = new DataSource({ ...db.dataSource.options, extra: { max: 1 } });
+    await single.initialize();
+    const read = async () => {
+      await single.query('SELECT pg_stat_force_next_flush()');
+      const [row] = await single.query<{ read: string }[]>(
+        `SELECT (seq_tup_read + coalesce(idx_tup_fetch, 0))::text AS read
+           FROM pg_stat_user_tables WHERE relname = 'deal_link'`,
+      );
+      return Number(row.read);
+    };
+    try {
+      const before = await read();
+      const result = await work(single);
+      return { result, tuplesRead: (await read()) - before };
+    } finally {
+      await single.destroy();
+    }
+  }
 
   describe('findByKeys', () => {
     it("leaves out the payload only of links whose hash matches the row's and that are neither removed nor failing", async () => {
@@ -49,10 +95,43 @@ describe(DealLinkRepository.name, () => {
       expect(found.get('same')).toMatchObject({ dealId: 1, payload: { TITLE: 'a' } });
     });
 
+    it('reads one link per key asked for, not every link of the mapping, however many links there are', async () => {
+      const keys = await manyLinks();
+
+      const { result, tuplesRead } = await countingTuplesRead((single) =>
+        new DealLinkRepository(single).findByKeys(
+          BIG,
+          keys,
+          keys.map(() => 'h'),
+        ),
+      );
+
+      expect(result.size).toBe(keys.length);
+      expect(tuplesRead).toBeLessThanOrEqual(2 * keys.length);
+    });
+
     it('takes more keys than a statement takes bind parameters', async () => {
       const keys = Array.from({ length: 70_000 }, (_, at) => `k${at}`);
 
       expect((await links.findByKeys('m', [...keys, 'same'], [...keys.map(() => null), 'h1'])).size).toBe(1);
+    });
+  });
+
+  describe('refresh', () => {
+    it('updates the links of the keys given by one probe each, not by a scan of the mapping', async () => {
+      const keys = await manyLinks();
+      const refreshes = keys.map((erpKey) => ({ erpKey, payload: { TITLE: 'y' }, payloadHash: 'h2' }));
+
+      const { tuplesRead } = await countingTuplesRead((single) =>
+        new DealLinkRepository(single).refresh(BIG, refreshes, NOW),
+      );
+
+      expect(tuplesRead).toBeLessThanOrEqual(2 * keys.length);
+      const [{ refreshed }] = await db.dataSource.query<{ refreshed: number }[]>(
+        `SELECT count(*)::int AS refreshed FROM deal_link WHERE mapping = $1 AND payload_hash = 'h2'`,
+        [BIG],
+      );
+      expect(refreshed).toBe(keys.length);
     });
   });
 });
