@@ -32,5 +32,6 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health/live').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-# Migrations run at start under a PostgreSQL advisory lock (safe with several replicas).
-CMD ["node", "dist/src/main.js"]
+# Migrations run at start under a PostgreSQL advisory lock (safe with several replicas). The V8 flags: see
+# bin/erp-bitrix24-sync.js.
+CMD ["node", "--max-semi-space-size=8", "--heap-growing-percent=50", "dist/src/main.js"]

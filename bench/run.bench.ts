@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +19,7 @@ planning into the real state database and sending to the emulator over sockets.
   --rows N          ERP rows, repeatable (default 10000)
   --command C       run | plan | sweep (default run: an initial sync, then a no-op run; plan: plan --full over a
                     first sync; sweep: a first sync on a portal fast enough not to matter (${SWEEP_SEED_RATE}),
-                    then a full no-op sweep (run --full) and a no-op incremental run, measured)
+                    then a full no-op sweep (run --full), a no-op plan --full and a no-op incremental run)
   --rate D/C        the portal's leaky bucket (default 2/50)
   --cost S          the emulator's simulated seconds per call (default 0.001: the bucket, not the budget, binds)
   --database-url U  a PostgreSQL server for the state and ERP databases (default: BENCH_DATABASE_URL, else embedded)
@@ -27,18 +27,22 @@ planning into the real state database and sending to the emulator over sockets.
                     portal and one state database: per process and combined figures (see run-processes.ts)
   --source S        table | query (default table; query: orders joined with partners and currencies, as Odoo reads)
   --no-cursor-index leave write_date without an index (every incremental read then scans the source)
-Prints wall time (CLI start-up included), rows/s, requests per deal, efficiency against the leaky bucket's best
+Prints wall time (CLI start-up included), rows/s, the engine's own rows/s (rows over the run's recorded
+duration: reading, planning and sending, start-up and shutdown left out), requests per deal, efficiency against the leaky bucket's best
 time for that many requests, 503s, peak RSS of the CLI process and ERP rows read. \`run\` ends with a 1% run: 1% of
 the orders edited (write dates are one second apart, indexed; lookback 1 min), then an incremental run.`;
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CLI = join(ROOT, 'dist/src/cli.js');
+/** The CLI as users start it: the package's bin, with the V8 flags its shebang gives node. */
+const BIN = join(ROOT, 'bin/erp-bitrix24-sync.js');
 export const MAPPING = 'bench-orders';
 
 interface Figures {
   readonly label: string;
   readonly rows: number;
   readonly seconds: number;
+  /** The run's own duration as the state database recorded it (started_at to finished_at). */
+  readonly engineSeconds: number | undefined;
   /** Spawn to the first request the portal received (undefined: none). */
   readonly firstRequestSeconds: number | undefined;
   readonly requests: number;
@@ -129,7 +133,7 @@ async function measureSize(
       `${options.rate.drain}/${options.rate.capacity}`,
       options.source,
     );
-    const target = { env, emulator, erpUrl: erp.url, rows };
+    const target = { env, emulator, erpUrl: erp.url, stateUrl: state.url, rows };
     if (options.command === 'plan') {
       return [await measureCli('plan --full', ['plan', '--mapping', MAPPING, '--full', '--json'], target)];
     }
@@ -138,6 +142,7 @@ async function measureSize(
       return [
         await measureCli('seed run', runCommand, target),
         await measureCli('full no-op sweep', [...runCommand, '--full'], target),
+        await measureCli('no-op plan --full', ['plan', '--mapping', MAPPING, '--full', '--json'], target),
         await measureCli('no-op run', runCommand, target),
       ];
     }
@@ -157,11 +162,12 @@ interface CliTarget {
   readonly env: Record<string, string>;
   readonly emulator: RunningEmulator;
   readonly erpUrl: string;
+  readonly stateUrl: string;
   readonly rows: number;
 }
 
 async function measureCli(label: string, args: string[], target: CliTarget): Promise<Figures> {
-  const { env, emulator, erpUrl, rows } = target;
+  const { env, emulator, erpUrl, stateUrl, rows } = target;
   const before = {
     stats: emulator.stats(),
     log: emulator.requestLog().at(-1)?.seq ?? 0,
@@ -177,6 +183,7 @@ async function measureCli(label: string, args: string[], target: CliTarget): Pro
     label,
     rows,
     seconds: child.seconds,
+    engineSeconds: await lastRunSeconds(stateUrl),
     firstRequestSeconds: first ? (Date.parse(first.time) - child.startedAtMs) / 1000 : undefined,
     requests: after.requests - before.stats.requests,
     limited: after.queryLimitExceeded - before.stats.queryLimitExceeded,
@@ -203,9 +210,10 @@ export interface CliFigures {
 export async function runCliMeasured(args: string[], env: Record<string, string>): Promise<CliFigures> {
   const startedAtMs = Date.now();
   const started = performance.now();
-  const child = spawn(process.execPath, [CLI, ...args], {
+  const child = spawn(BIN, args, {
     cwd: ROOT,
-    env,
+    // The shebang's `env` finds node on PATH: this one, whatever else PATH holds.
+    env: { ...env, PATH: `${dirname(process.execPath)}${delimiter}${env.PATH ?? ''}` },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -238,10 +246,11 @@ function print(figures: Figures, rate: { drain: number; capacity: number }): voi
   const push = ratio(bound, figures.seconds - (figures.firstRequestSeconds ?? figures.seconds));
   console.log(
     [
-      figures.label.padEnd(12),
+      figures.label.padEnd(17),
       `${figures.rows} rows`,
       `${figures.seconds.toFixed(1)} s`,
       `${Math.round(figures.rows / figures.seconds)} rows/s`,
+      `engine ${figures.engineSeconds ? `${Math.round(figures.rows / figures.engineSeconds)} rows/s` : 'n/a'}`,
       `first request ${figures.firstRequestSeconds === undefined ? 'none' : `${figures.firstRequestSeconds.toFixed(1)} s`}`,
       `${figures.requests} requests (${(figures.requests / figures.rows).toFixed(3)} per row)`,
       `bucket bound ${bound.toFixed(1)} s, efficiency ${efficiency} (push ${push})`,
@@ -365,6 +374,16 @@ async function changeOnePercent(url: string): Promise<void> {
       `UPDATE sale_order SET amount_total = amount_total + 1, write_date = clock_timestamp() WHERE id % 100 = 0`,
     ),
   );
+}
+
+/** Seconds the last run took by its own record (undefined when it did not finish). */
+function lastRunSeconds(stateUrl: string): Promise<number | undefined> {
+  return withClient(stateUrl, async (client) => {
+    const { rows } = await client.query<{ seconds: number | null }>(
+      `SELECT extract(epoch FROM finished_at - started_at)::float8 AS seconds FROM sync_run ORDER BY id DESC LIMIT 1`,
+    );
+    return rows[0]?.seconds ?? undefined;
+  });
 }
 
 /** Tuples the ERP database handed out (sequential and index reads) since its statistics were reset. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ErpPage, ErpRowReader } from '../erp/erp-row.reader.js';
-import type { ErpRow, RowError } from '../erp/erp-row.js';
+import type { ErpRow } from '../erp/erp-row.js';
 import { InjectErpReader } from '../erp/erp.module.js';
 import { DealLinkRepository } from '../persistence/deal-link.repository.js';
 import { OperationStatus } from '../persistence/entities/sync-operation.entity.js';
@@ -14,7 +14,7 @@ import { chunkPages } from './page-chunks.js';
 import { retryPolicyOf } from './outbox.applier.js';
 import { RowRelations } from './row-relations.js';
 import { checkDeleteGuard, planDeleteChanges, type DeleteGuardTrip } from './plan/delete-plan.js';
-import { diffDeals, prepareRow } from './plan/deal-diff.js';
+import { diffDeals, prepareRow, type PreparedRow } from './plan/deal-diff.js';
 import { runPrefix, type RunContext } from './run-context.js';
 
 export interface PlanOutcome {
@@ -132,6 +132,10 @@ export class ChangePlanner {
     return false;
   }
 
+  /**
+   * Plans a walk chunk by chunk, one chunk behind: while a chunk's links are looked up and its plan written, the
+   * next chunk is read and mapped. A walk's keys are distinct, so the two never touch the same link.
+   */
   private async consume(
     context: RunContext,
     pages: AsyncIterable<ErpPage>,
@@ -144,46 +148,64 @@ export class ChangePlanner {
     } = {},
   ): Promise<boolean> {
     let progressAt = performance.now();
-    for await (const page of chunkPages(pages, CHUNK_ROWS)) {
-      context.lease.assertHeld();
-      const rows = options.skip ? page.rows.filter((row) => !options.skip?.has(row.erpKey)) : page.rows;
-      await this.planPage(context, rows, page.errors);
-      rows.forEach((row) => options.seen?.add(row.erpKey));
-      if (options.markSeen) {
-        await this.links.markSeen(seenKeys(page), context.run.id);
-      }
-      if (options.state && page.position) {
-        options.state.cursorTo = page.position;
-      }
-      if (context.control.shouldStop()) {
-        return true;
-      }
-      if (performance.now() - progressAt >= PROGRESS_EVERY_MS) {
-        progressAt = performance.now();
-        await this.runs.saveProgress(context.run.id, context.tally.snapshot());
-        if (await this.runs.isCancelRequested(context.run.id)) {
+    let settling: Promise<void> = Promise.resolve();
+    try {
+      for await (const page of chunkPages(pages, CHUNK_ROWS)) {
+        context.lease.assertHeld();
+        const rows = options.skip ? page.rows.filter((row) => !options.skip?.has(row.erpKey)) : page.rows;
+        rows.forEach((row) => options.seen?.add(row.erpKey));
+        const prepared = await this.prepareChunk(context, rows);
+        await settling;
+        settling = (async () => {
+          await this.settleChunk(context, prepared, page, options.markSeen === true);
+          if (options.state && page.position) {
+            options.state.cursorTo = page.position;
+          }
+        })();
+        // Awaited before the next chunk settles or the walk ends; a failure meanwhile is not left unhandled.
+        settling.catch(() => undefined);
+        if (context.control.shouldStop()) {
+          await settling;
           return true;
         }
+        if (performance.now() - progressAt >= PROGRESS_EVERY_MS) {
+          progressAt = performance.now();
+          await this.runs.saveProgress(context.run.id, context.tally.snapshot());
+          if (await this.runs.isCancelRequested(context.run.id)) {
+            await settling;
+            return true;
+          }
+        }
       }
+      await settling;
+      return false;
+    } finally {
+      await settling.catch(() => undefined);
     }
-    return false;
   }
 
-  private async planPage(
+  /** A chunk's rows mapped and hashed: what can be done before its links are read. */
+  private async prepareChunk(context: RunContext, rows: readonly ErpRow[]): Promise<PreparedRow[]> {
+    const related = await this.related.resolve(context, rows);
+    return rows.map((row) => prepareRow(context.compiled, row, related));
+  }
+
+  /** Diffs a prepared chunk against its links and writes what it needs: outbox, failures, refreshes, sweep keys. */
+  private async settleChunk(
     context: RunContext,
-    rows: readonly ErpRow[],
-    errors: readonly RowError[],
+    prepared: readonly PreparedRow[],
+    page: ErpPage,
+    markSeen: boolean,
   ): Promise<void> {
     const name = context.mapping.name;
-    const related = await this.related.resolve(context, rows);
-    const prepared = rows.map((row) => prepareRow(context.compiled, row, related));
+    const rows = prepared.map((row) => row.row);
     const links = await this.links.findByKeys(
       name,
       rows.map((row) => row.erpKey),
       prepared.map((row) => (row.ok ? row.payloadHash : null)),
     );
     const changes = diffDeals(context.compiled, prepared, links, new Date());
-    const entries = changeEntries(context.run, rows, changes, links, errors);
+    const entries = changeEntries(context.run, rows, changes, links, page.errors);
     const status = context.run.dryRun ? OperationStatus.Planned : OperationStatus.Pending;
     const queued = await this.operations.enqueue(outboxRows(context, entries.operations), status);
     const dryRun = context.run.dryRun;
@@ -191,8 +213,11 @@ export class ChangePlanner {
     if (!dryRun) {
       await this.links.refresh(name, entries.refreshes, new Date());
     }
+    if (markSeen) {
+      await this.links.markSeen(seenKeys(page), context.run.id);
+    }
     context.feed?.planned();
-    context.tally.add('rowsRead', rows.length + errors.length);
+    context.tally.add('rowsRead', rows.length + page.errors.length);
     context.tally.add('planned', queued);
     context.tally.add('unchanged', entries.unchanged);
     context.tally.add('failed', entries.failures.length);
