@@ -178,7 +178,8 @@ async function measureCli(label: string, args: string[], target: CliTarget): Pro
   if (child.code !== 0 && child.summary === null) {
     throw new Error(`${label} exited ${child.code}: ${child.stderr.slice(-2000)}`);
   }
-  const first = emulator.requestLog().find((entry) => entry.seq > before.log);
+  // The emulator keeps its last 10,000 requests: past that, the run's first one is gone (reported as unknown).
+  const first = emulator.requestLog().find((entry) => entry.seq === before.log + 1);
   return {
     label,
     rows,
@@ -251,7 +252,7 @@ function print(figures: Figures, rate: { drain: number; capacity: number }): voi
       `${figures.seconds.toFixed(1)} s`,
       `${Math.round(figures.rows / figures.seconds)} rows/s`,
       `engine ${figures.engineSeconds ? `${Math.round(figures.rows / figures.engineSeconds)} rows/s` : 'n/a'}`,
-      `first request ${figures.firstRequestSeconds === undefined ? 'none' : `${figures.firstRequestSeconds.toFixed(1)} s`}`,
+      `first request ${figures.firstRequestSeconds === undefined ? (figures.requests > 0 ? 'unknown' : 'none') : `${figures.firstRequestSeconds.toFixed(1)} s`}`,
       `${figures.requests} requests (${(figures.requests / figures.rows).toFixed(3)} per row)`,
       `bucket bound ${bound.toFixed(1)} s, efficiency ${efficiency} (push ${push})`,
       `${figures.limited} × 503`,

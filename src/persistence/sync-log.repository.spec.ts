@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { createMigratedDataSource, type TestDataSource } from '../../test/support/database.js';
+import { countingTuplesRead } from '../../test/support/tuples-read.js';
 import { DealLink } from './entities/deal-link.entity.js';
 import { OperationAction, OperationStatus, SyncOperation } from './entities/sync-operation.entity.js';
 import { RunMode, RunStatus, RunTrigger, SyncRun } from './entities/sync-run.entity.js';
@@ -101,6 +102,35 @@ describe(SyncLogRepository.name, () => {
       const left = await db.dataSource.getRepository(SyncOperation).find({ order: { erpKey: 'ASC' } });
       expect(left.map((row) => row.erpKey)).toEqual(['4', '5', '6']);
       expect(await db.dataSource.getRepository(SyncRun).count()).toBe(2);
+    });
+  });
+
+  describe('listPlannedOperations', () => {
+    it("pages a run's operations in id order, reading each page's rows, not the run's remaining ones", async () => {
+      const planned = await run({ dryRun: true });
+      await db.dataSource.query(
+        `INSERT INTO sync_operation (run_id, mapping, erp_key, action, status, fields, changes)
+         SELECT $1, 'orders', n::text, 'create', 'planned', '{}', '{"TITLE":{"old":null,"new":"x"}}'
+           FROM generate_series(1, 20000) AS n`,
+        [planned.id],
+      );
+      // Not analyzed: as right after a plan, before autovacuum came by.
+      const first = await syncLog.listPlannedOperations(planned.id, { afterId: null, limit: 500 });
+
+      const { result: second, tuplesRead } = await countingTuplesRead(
+        db.dataSource,
+        'sync_operation',
+        (single) =>
+          new SyncLogRepository(single).listPlannedOperations(planned.id, {
+            afterId: first[499].id,
+            limit: 500,
+          }),
+      );
+
+      expect(first.map((operation) => operation.erpKey).slice(0, 3)).toEqual(['1', '2', '3']);
+      expect(second.map((operation) => operation.erpKey).slice(0, 2)).toEqual(['501', '502']);
+      expect(second).toHaveLength(500);
+      expect(tuplesRead).toBeLessThanOrEqual(1_000);
     });
   });
 

@@ -117,7 +117,11 @@ export class SyncLogRepository {
     return toPage(rows, page.limit);
   }
 
-  /** A run's operations in id order, lean (`plan` prints 10^5–10^6 of them: raw rows, no entity hydration). */
+  /**
+   * A run's operations in id order, lean (`plan` prints 10^5–10^6 of them: raw rows, no entity hydration). Each
+   * page walks the primary key from `afterId` (no bitmap scan, no sort): the planner's choice, fetching the run's
+   * remaining operations and sorting them for every page, made printing a plan quadratic in its size.
+   */
   async listPlannedOperations(
     runId: number,
     page: { readonly afterId: string | null; readonly limit: number },
@@ -131,11 +135,14 @@ export class SyncLogRepository {
       changes: SyncOperation['changes'];
       error_code: string | null;
       error_message: string | null;
-    }[] = await this.dataSource.query(
-      `SELECT id, erp_key, action, status, deal_id, changes, error_code, error_message
-         FROM sync_operation WHERE run_id = $1 AND id > $2 ORDER BY id LIMIT $3`,
-      [runId, page.afterId ?? '0', page.limit],
-    );
+    }[] = await this.dataSource.transaction(async (manager) => {
+      await manager.query('SET LOCAL enable_bitmapscan = off; SET LOCAL enable_sort = off');
+      return manager.query(
+        `SELECT id, erp_key, action, status, deal_id, changes, error_code, error_message
+           FROM sync_operation WHERE run_id = $1 AND id > $2 ORDER BY id LIMIT $3`,
+        [runId, page.afterId ?? '0', page.limit],
+      );
+    });
     return rows.map((row) => ({
       id: row.id,
       erpKey: row.erp_key,

@@ -134,7 +134,8 @@ export class ChangePlanner {
 
   /**
    * Plans a walk chunk by chunk, one chunk behind: while a chunk's links are looked up and its plan written, the
-   * next chunk is read and mapped. A walk's keys are distinct, so the two never touch the same link.
+   * next chunk is read, mapped and hashed. Its own links are read only once the previous chunk is settled, so
+   * planning sees the state exactly as it would one chunk at a time.
    */
   private async consume(
     context: RunContext,

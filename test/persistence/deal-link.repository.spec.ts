@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DataSource } from 'typeorm';
 import { DealLinkRepository } from '../../src/persistence/deal-link.repository.js';
 import { createMigratedDataSource, type TestDataSource } from '../support/database.js';
+import { countingTuplesRead } from '../support/tuples-read.js';
 
 const NOW = new Date('2026-12-05T10:00:00Z');
 
@@ -44,32 +44,6 @@ describe(DealLinkRepository.name, () => {
     return Array.from({ length: 2_000 }, (_, at) => String(1 + at * 20));
   }
 
-  /**
-   * Tuples of deal_link that `work` read (sequential and index fetches), on a one-connection data source: the
-   * statistics a backend flushes are its own, so the count is only `work`'s.
-   */
-  async function countingTuplesRead<T>(
-    work: (single: DataSource) => Promise<T>,
-  ): Promise<{ result: T; tuplesRead: number }> {
-    const single = new DataSource({ ...db.dataSource.options, extra: { max: 1 } });
-    await single.initialize();
-    const read = async () => {
-      await single.query('SELECT pg_stat_force_next_flush()');
-      const [row] = await single.query<{ read: string }[]>(
-        `SELECT (seq_tup_read + coalesce(idx_tup_fetch, 0))::text AS read
-           FROM pg_stat_user_tables WHERE relname = 'deal_link'`,
-      );
-      return Number(row.read);
-    };
-    try {
-      const before = await read();
-      const result = await work(single);
-      return { result, tuplesRead: (await read()) - before };
-    } finally {
-      await single.destroy();
-    }
-  }
-
   describe('findByKeys', () => {
     it("leaves out the payload only of links whose hash matches the row's and that are neither removed nor failing", async () => {
       const found = await links.findByKeys(
@@ -98,7 +72,7 @@ describe(DealLinkRepository.name, () => {
     it('reads one link per key asked for, not every link of the mapping, however many links there are', async () => {
       const keys = await manyLinks();
 
-      const { result, tuplesRead } = await countingTuplesRead((single) =>
+      const { result, tuplesRead } = await countingTuplesRead(db.dataSource, 'deal_link', (single) =>
         new DealLinkRepository(single).findByKeys(
           BIG,
           keys,
@@ -122,7 +96,7 @@ describe(DealLinkRepository.name, () => {
       const keys = await manyLinks();
       const refreshes = keys.map((erpKey) => ({ erpKey, payload: { TITLE: 'y' }, payloadHash: 'h2' }));
 
-      const { tuplesRead } = await countingTuplesRead((single) =>
+      const { tuplesRead } = await countingTuplesRead(db.dataSource, 'deal_link', (single) =>
         new DealLinkRepository(single).refresh(BIG, refreshes, NOW),
       );
 
